@@ -1,0 +1,64 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+
+
+class Role(models.TextChoices):
+    COUNTY = "county", "县委组织部"
+    TOWNSHIP = "township", "乡镇党委"
+    LEADER = "leader", "县领导"
+
+
+class User(AbstractUser):
+    """A person who signs in. What they see is decided by role and unit, see accounts.scoping.
+
+    County staff and leaders belong to a county (none: a superuser who sees every county);
+    a township secretary belongs to one township and sees nothing else.
+    """
+
+    role = models.CharField("角色", max_length=10, choices=Role.choices, default=Role.COUNTY)
+    county = models.ForeignKey(
+        "org.County",
+        verbose_name="所属县(区)",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    township = models.ForeignKey(
+        "org.Township",
+        verbose_name="所属乡镇(街道)",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="user_role_valid"),
+            models.CheckConstraint(
+                condition=(
+                    Q(role=Role.TOWNSHIP, township__isnull=False)
+                    | Q(role__in=[Role.COUNTY, Role.LEADER], township__isnull=True)
+                ),
+                name="user_township_iff_township_role",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_superuser=True) | Q(role=Role.TOWNSHIP) | Q(county__isnull=False),
+                name="user_county_staff_has_county",
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    def get_full_name(self):
+        # Chinese order: family name first, no space.
+        return f"{self.last_name}{self.first_name}".strip()
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.role == Role.LEADER and not self.is_superuser

@@ -1,0 +1,53 @@
+from django import forms
+from django.utils import timezone
+
+from common.forms import BootstrapFormMixin, DateInput
+from org.selectors import seat_list_vacant, village_list
+
+from .models import Cadre, Status
+from .services import EDITABLE_FIELDS
+
+PHOTO_MAX_BYTES = 2 * 1024 * 1024
+
+
+class CadreForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Cadre
+        fields = EDITABLE_FIELDS
+        widgets = {
+            "birth_date": DateInput(),
+            "party_joined_on": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "birth_date": "可不填，按身份证号自动生成",
+            "gender": "可不填，按身份证号自动生成",
+            "party_joined_on": "中共党员、预备党员填写",
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = village_list(user=user)
+        self.fields["village"].label_from_instance = lambda v: f"{v.township.name} / {v.name}"
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo and hasattr(photo, "size") and photo.size > PHOTO_MAX_BYTES:
+            raise forms.ValidationError("照片不能超过2MB。")
+        return photo
+
+
+class StatusChangeForm(BootstrapFormMixin, forms.Form):
+    to = forms.ChoiceField(label="变更为")
+    on = forms.DateField(label="日期", widget=DateInput())
+    seat = forms.ModelChoiceField(label="两委职位（进入两委时选择）", queryset=None, required=False)
+    reason = forms.CharField(label="退出原因（退出时填写）", max_length=200, required=False)
+
+    def __init__(self, *args, user, cadre: Cadre, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = [(s.value, s.label) for s in Status if s in cadre.allowed_transitions()]
+        self.fields["on"].initial = timezone.localdate()
+        self.fields["seat"].queryset = seat_list_vacant(user=user).filter(
+            village__township_id=cadre.village.township_id
+        )
+        self.fields["seat"].label_from_instance = str

@@ -1,0 +1,116 @@
+"""Every change to a cadre goes through here, so that the rules and the history record
+hold for the pages, the API, the admin, the importer and the commands alike."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from accounts.scoping import can_write, township_scope
+from org.models import Seat, Village
+
+from .models import Cadre, Status
+
+EDITABLE_FIELDS = (
+    "name",
+    "gender",
+    "ethnicity",
+    "id_number",
+    "birth_date",
+    "phone",
+    "education",
+    "political_status",
+    "party_joined_on",
+    "source",
+    "tier",
+    "village",
+    "current_job",
+    "specialty",
+    "notes",
+    "photo",
+)
+
+
+def _ensure_village_in_scope(*, user, village_id: int) -> None:
+    if not can_write(user):
+        raise PermissionDenied("您的角色只能查看，不能修改。")
+    in_scope = Village.objects.filter(township_scope(user, path="township"), pk=village_id)
+    if not in_scope.exists():
+        raise PermissionDenied("只能管理本辖区的村(社区)。")
+
+
+def _save(cadre: Cadre, *, user, reason: str = "") -> Cadre:
+    cadre.full_clean()
+    cadre._history_user = user
+    if reason:
+        cadre._change_reason = reason
+    cadre.save()
+    return cadre
+
+
+@transaction.atomic
+def cadre_create(*, user, data: dict) -> Cadre:
+    _ensure_village_in_scope(user=user, village_id=data["village"].pk)
+    cadre = Cadre(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
+    return _save(cadre, user=user)
+
+
+@transaction.atomic
+def cadre_update(*, user, cadre: Cadre, data: dict) -> Cadre:
+    # The stored village decides whether the user may touch the record at all (callers
+    # such as a ModelForm may already have changed the instance), the new one where it may go.
+    stored_village_id = Cadre.objects.values_list("village_id", flat=True).get(pk=cadre.pk)
+    _ensure_village_in_scope(user=user, village_id=stored_village_id)
+    for key, value in data.items():
+        if key in EDITABLE_FIELDS:
+            setattr(cadre, key, value)
+    if cadre.village_id != stored_village_id:
+        _ensure_village_in_scope(user=user, village_id=cadre.village_id)
+    return _save(cadre, user=user)
+
+
+@transaction.atomic
+def cadre_change_status(
+    *,
+    user,
+    cadre: Cadre,
+    to: str,
+    on: dt.date,
+    seat: Seat | None = None,
+    reason: str = "",
+) -> Cadre:
+    """Move a cadre along the lifecycle: reserve ⇄ key training → two-committee seat → left."""
+    cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)
+    _ensure_village_in_scope(user=user, village_id=cadre.village_id)
+    to = Status(to)
+    if to not in cadre.allowed_transitions():
+        raise ValidationError(f"不能从“{cadre.get_status_display()}”变更为“{to.label}”。")
+    if to == Status.KEY_TRAINING:
+        cadre.key_training_since = on
+    elif to == Status.RESERVE:
+        cadre.key_training_since = None
+    elif to == Status.SEATED:
+        _seat_take(user=user, cadre=cadre, seat=seat, on=on)
+    elif to == Status.LEFT:
+        if not reason.strip():
+            raise ValidationError({"left_reason": "请填写退出原因。"})
+        cadre.left_on = on
+        cadre.left_reason = reason.strip()
+        if cadre.seat_id:
+            Seat.objects.filter(pk=cadre.seat_id).update(holder_name="", holder_since=None)
+    cadre.status = to
+    return _save(cadre, user=user, reason=f"状态变更为{to.label}")
+
+
+def _seat_take(*, user, cadre: Cadre, seat: Seat | None, on: dt.date) -> None:
+    if seat is None:
+        raise ValidationError({"seat": "请选择所任两委职位。"})
+    seat = Seat.objects.select_for_update().get(pk=seat.pk)
+    _ensure_village_in_scope(user=user, village_id=seat.village_id)
+    if not seat.is_vacant:
+        raise ValidationError({"seat": f"{seat}已由{seat.holder_name}担任，请先空出该职位。"})
+    seat.holder_name = cadre.name
+    seat.holder_since = on
+    seat.save(update_fields=["holder_name", "holder_since", "updated_at"])
+    cadre.seat = seat
+    cadre.seated_on = on

@@ -1,0 +1,132 @@
+"""Reading hand-made Excel sheets (.xlsx, also .xls and .ods) with python-calamine.
+
+Township files carry a merged title row above the header, header names that vary a little,
+full-width characters and stray spaces. ``read_sheet_rows`` returns the raw cell values of
+the first sheet, row 0 being the sheet's first row (so row index + 1 is the row number
+Excel shows); ``find_header_row`` locates the header among the first rows.
+"""
+
+import datetime as dt
+import os
+import unicodedata
+from collections.abc import Iterable, Mapping
+
+from python_calamine import CalamineWorkbook, PasswordError
+
+SUPPORTED_FORMATS = ".xlsx、.xlsm、.xls、.ods"
+
+
+def cell_text(value) -> str:
+    """A cell as text: NFKC-normalised (full-width to half-width), ends stripped.
+    Whole-number floats lose their ".0"; dates are written as ISO dates."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    elif isinstance(value, dt.datetime):
+        value = value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
+    elif isinstance(value, dt.date):
+        value = value.isoformat()
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def compact_text(value) -> str:
+    """``cell_text`` with every space removed, for names and headers: Chinese place and
+    person names carry no spaces, so "城关 镇" and "城关镇" are the same name."""
+    return "".join(cell_text(value).split())
+
+
+def _display_name(path_or_file) -> str:
+    if isinstance(path_or_file, str | os.PathLike):
+        return os.path.basename(os.fspath(path_or_file))
+    return os.path.basename(str(getattr(path_or_file, "name", "") or "")) or "上传的文件"
+
+
+def read_sheet_rows(path_or_file) -> list[list]:
+    """The cells of the first sheet as a list of rows (raw values: str, float, int, bool,
+    date, datetime ...; "" for an empty cell). A merged cell's value is repeated over the
+    whole merged range, as the sheet shows it. Raises ValueError with a Chinese message
+    when the file cannot be read as a spreadsheet."""
+    name = _display_name(path_or_file)
+    try:
+        with CalamineWorkbook.from_object(path_or_file) as workbook:
+            if not workbook.sheet_names:
+                return []
+            sheet = workbook.get_sheet_by_index(0)
+            rows = [list(row) for row in sheet.to_python(skip_empty_area=False)]
+            merged = sheet.merged_cell_ranges or []
+    except FileNotFoundError:
+        raise ValueError(f"找不到文件：{name}") from None
+    except PasswordError:
+        raise ValueError(f"文件“{name}”设置了密码，请取消密码保护后再导入。") from None
+    except OSError as exc:
+        raise ValueError(f"无法打开文件“{name}”：{exc.strerror or exc}") from None
+    except Exception:  # CalamineError and its kin: not a workbook calamine can read
+        raise ValueError(
+            f"无法读取文件“{name}”：不是有效的 Excel 表格（支持 {SUPPORTED_FORMATS}）。"
+        ) from None
+    _fill_merged(rows, merged)
+    return rows
+
+
+def _fill_merged(rows: list[list], merged) -> None:
+    """Repeat each merged cell's value over its range. A row that is blank in the file
+    stays blank: it separates groups even when a merged county or township cell spans it."""
+    blank = {i for i, row in enumerate(rows) if all(v in ("", None) for v in row)}
+    for (top, left), (bottom, right) in merged:
+        if top >= len(rows) or left >= len(rows[top]):
+            continue
+        value = rows[top][left]
+        for r in range(top, min(bottom, len(rows) - 1) + 1):
+            if r in blank:
+                continue
+            row = rows[r]
+            for c in range(left, min(right, len(row) - 1) + 1):
+                if (r, c) != (top, left) and row[c] in ("", None):
+                    row[c] = value
+
+
+def _header_key(value) -> str:
+    """A header cell reduced for matching: no spaces, no required-field stars."""
+    return compact_text(value).replace("*", "")
+
+
+def find_header_row(
+    rows: list[list],
+    columns: Mapping[str, Iterable[str]],
+    *,
+    scan: int = 10,
+    labels: Mapping[str, str] | None = None,
+) -> tuple[int, dict[str, int]]:
+    """Find the header among the first ``scan`` rows.
+
+    ``columns`` maps a key to the header names accepted for it (synonyms; matched after
+    NFKC normalisation, so "县（区）" equals "县(区)", and a trailing "名称" is ignored).
+    Returns ``(row_index, {key: column_index})``. Raises ValueError with a Chinese message
+    naming the missing columns; ``labels`` gives each key's Chinese name for that message
+    (the key itself otherwise).
+    """
+    labels = labels or {}
+    wanted = {key: {_header_key(name) for name in names} for key, names in columns.items()}
+    best_index, best_found = None, {}
+    for index, row in enumerate(rows[:scan]):
+        found = {}
+        for col, value in enumerate(row):
+            text = _header_key(value)
+            if not text:
+                continue
+            candidates = {text, text.removesuffix("名称")}
+            for key, names in wanted.items():
+                if key not in found and candidates & names:
+                    found[key] = col
+                    break
+        if len(found) == len(wanted):
+            return index, found
+        if len(found) > len(best_found):
+            best_index, best_found = index, found
+    missing = "、".join(labels.get(key, key) for key in columns if key not in best_found)
+    if best_index is None:
+        raise ValueError(f"在表格前{scan}行中没有找到表头，需要以下列：{missing}。")
+    raise ValueError(f"第{best_index + 1}行的表头缺少以下列：{missing}。")

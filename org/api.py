@@ -1,0 +1,33 @@
+from rest_framework import viewsets
+
+from . import selectors
+from .serializers import TownshipSerializer, VillageDetailSerializer, VillageSerializer
+
+
+class TownshipViewSet(viewsets.ReadOnlyModelViewSet):
+    """乡镇(街道), only those in the caller's scope."""
+
+    serializer_class = TownshipSerializer
+    filterset_fields = ["county"]
+    search_fields = ["name"]
+    ordering_fields = ["name"]
+
+    def get_queryset(self):
+        return selectors.township_list(user=self.request.user).order_by("county__name", "name")
+
+
+class VillageViewSet(viewsets.ReadOnlyModelViewSet):
+    """村(社区) with their two-committee seats on the detail."""
+
+    filterset_fields = ["township"]
+    search_fields = ["name"]
+    ordering_fields = ["name", "township__name"]
+
+    def get_queryset(self):
+        qs = selectors.village_list(user=self.request.user).order_by("township__name", "name")
+        if self.action == "retrieve":
+            qs = qs.prefetch_related("seats")
+        return qs
+
+    def get_serializer_class(self):
+        return VillageDetailSerializer if self.action == "retrieve" else VillageSerializer

@@ -1,0 +1,74 @@
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404
+
+from accounts.scoping import township_scope
+
+from .models import County, Seat, Township, Village
+
+
+def county_list(*, user):
+    if user.is_superuser and not user.county_id:
+        return County.objects.all()
+    county_id = user.township.county_id if user.township_id else user.county_id
+    return County.objects.filter(pk=county_id)
+
+
+def township_list(*, user):
+    return Township.objects.filter(township_scope(user)).select_related("county")
+
+
+def village_list(*, user):
+    return Village.objects.filter(township_scope(user, path="township")).select_related("township")
+
+
+def township_overview(*, user):
+    """Townships in scope with their village, reserve and vacant-seat counts (one query)."""
+    from cadre.models import Status
+
+    return (
+        township_list(user=user)
+        .annotate(
+            village_count=Count("villages", distinct=True),
+            reserve_count=Count(
+                "villages__cadres",
+                filter=~Q(villages__cadres__status=Status.LEFT),
+                distinct=True,
+            ),
+            vacant_seat_count=Count(
+                "villages__seats", filter=Q(villages__seats__holder_name=""), distinct=True
+            ),
+        )
+        .order_by("county__name", "name")
+    )
+
+
+def township_get(*, user, pk):
+    return get_object_or_404(township_list(user=user), pk=pk)
+
+
+def township_villages(*, township):
+    """Villages of a township with reserve and vacancy counts."""
+    from cadre.models import Status
+
+    return township.villages.annotate(
+        reserve_count=Count("cadres", filter=~Q(cadres__status=Status.LEFT), distinct=True),
+        seat_count=Count("seats", distinct=True),
+        vacant_seat_count=Count("seats", filter=Q(seats__holder_name=""), distinct=True),
+    ).order_by("name")
+
+
+def village_get(*, user, pk):
+    return get_object_or_404(
+        village_list(user=user).prefetch_related(
+            Prefetch("seats", queryset=Seat.objects.order_by("post", "number"))
+        ),
+        pk=pk,
+    )
+
+
+def seat_list_vacant(*, user):
+    return (
+        Seat.objects.filter(township_scope(user, path="village__township"), holder_name="")
+        .select_related("village", "village__township")
+        .order_by("village__township__name", "village__name", "post", "number")
+    )

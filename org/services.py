@@ -1,0 +1,107 @@
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from common.excel import compact_text, find_header_row
+
+from .models import STANDARD_SEATS, County, Seat, Township, Village
+
+
+@transaction.atomic
+def village_get_or_create(*, county_name: str, township_name: str, village_name: str):
+    """Find or create a village and the units above it; a new village gets the standard
+    two-committee seats. Returns (village, created)."""
+    county, _ = County.objects.get_or_create(name=county_name)
+    township, _ = Township.objects.get_or_create(county=county, name=township_name)
+    village, created = Village.objects.get_or_create(township=township, name=village_name)
+    if created:
+        Seat.objects.bulk_create(
+            Seat(village=village, post=post, number=number)
+            for post, count in STANDARD_SEATS
+            for number in range(1, count + 1)
+        )
+    return village, created
+
+
+# Header names accepted for the three columns of an organization sheet (after NFKC
+# normalisation, so full-width brackets match too).
+UNIT_COLUMNS = {
+    "county": {"县(区)", "县", "区", "县区", "县(市、区)", "县(市)", "县(市区)", "县市区", "区县"},
+    "township": {"乡镇(街道)", "乡镇", "街道", "乡镇街道", "乡镇(街道办)", "镇", "乡"},
+    "village": {"村(社区)", "村", "社区", "村社区", "村(居)", "村(居委会)", "村居"},
+}
+UNIT_LABELS = {"county": "县(区)", "township": "乡镇(街道)", "village": "村(社区)"}
+_TOTAL_ROW_PREFIXES = ("合计", "总计", "小计", "共计")
+
+
+def units_import(*, rows: list[list]) -> dict:
+    """Load the organization tree from the rows of a sheet with the columns 县(区) /
+    乡镇(街道) / 村(社区) (see common.excel.read_sheet_rows); the header may sit below a
+    title row. Blank rows and total rows are skipped; a village listed twice counts once.
+
+    All or nothing: any faulty row raises ValidationError listing every problem, with the
+    sheet's row numbers, and nothing is saved. Re-running the same sheet creates nothing.
+    Returns the counts: counties_created, townships_created, villages_created,
+    villages_existing, seats_created and rows (distinct villages in the sheet).
+    """
+    try:
+        header_index, cols = find_header_row(rows, UNIT_COLUMNS, labels=UNIT_LABELS)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+
+    max_length = {
+        "county": County._meta.get_field("name").max_length,
+        "township": Township._meta.get_field("name").max_length,
+        "village": Village._meta.get_field("name").max_length,
+    }
+    errors: list[str] = []
+    entries: list[tuple[str, str, str]] = []
+    seen: set[tuple[str, str, str]] = set()
+    for index in range(header_index + 1, len(rows)):
+        row = rows[index]
+        values = {key: compact_text(row[col]) if col < len(row) else "" for key, col in cols.items()}
+        if not any(values.values()):
+            continue
+        if any(value.startswith(_TOTAL_ROW_PREFIXES) for value in values.values()):
+            continue
+        line = index + 1
+        row_ok = True
+        for key in ("county", "township", "village"):
+            if not values[key]:
+                errors.append(f"第{line}行：缺少{UNIT_LABELS[key]}名称")
+                row_ok = False
+            elif len(values[key]) > max_length[key]:
+                errors.append(
+                    f"第{line}行：{UNIT_LABELS[key]}名称过长（最多{max_length[key]}个字）：{values[key]}"
+                )
+                row_ok = False
+        triple = (values["county"], values["township"], values["village"])
+        if row_ok and triple not in seen:
+            seen.add(triple)
+            entries.append(triple)
+    if errors:
+        raise ValidationError(errors)
+    if not entries:
+        raise ValidationError("表格中没有可导入的数据行。")
+
+    with transaction.atomic():
+        county_names = {c for c, _, _ in entries}
+        existing_counties = set(County.objects.filter(name__in=county_names).values_list("name", flat=True))
+        existing_townships = set(
+            Township.objects.filter(county__name__in=county_names).values_list("county__name", "name")
+        )
+        created_ids = []
+        for county_name, township_name, village_name in entries:
+            village, created = village_get_or_create(
+                county_name=county_name, township_name=township_name, village_name=village_name
+            )
+            if created:
+                created_ids.append(village.pk)
+        seats_created = Seat.objects.filter(village_id__in=created_ids).count() if created_ids else 0
+    return {
+        "counties_created": len(county_names - existing_counties),
+        "townships_created": len({(c, t) for c, t, _ in entries} - existing_townships),
+        "villages_created": len(created_ids),
+        "villages_existing": len(entries) - len(created_ids),
+        "seats_created": seats_created,
+        "rows": len(entries),
+    }

@@ -1,0 +1,39 @@
+from django.views.generic import TemplateView
+
+from cadre.selectors import cadre_list
+
+from . import selectors
+
+
+class OrgOverviewView(TemplateView):
+    template_name = "org/overview.html"
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "townships": selectors.township_overview(user=self.request.user),
+        }
+
+
+class TownshipDetailView(TemplateView):
+    template_name = "org/township_detail.html"
+
+    def get_context_data(self, **kwargs):
+        township = selectors.township_get(user=self.request.user, pk=self.kwargs["pk"])
+        return {
+            **super().get_context_data(**kwargs),
+            "township": township,
+            "villages": selectors.township_villages(township=township),
+        }
+
+
+class VillageDetailView(TemplateView):
+    template_name = "org/village_detail.html"
+
+    def get_context_data(self, **kwargs):
+        village = selectors.village_get(user=self.request.user, pk=self.kwargs["pk"])
+        return {
+            **super().get_context_data(**kwargs),
+            "village": village,
+            "cadres": cadre_list(user=self.request.user).filter(village=village),
+        }

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Make sure PostgreSQL and Redis answer on 127.0.0.1, starting them, or installing them from
+# Debian's packages, where they do not. Used by scripts/test.sh and CI.
+set -euo pipefail
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+pg_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
+redis_up() { [ "$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" = "PONG" ]; }
+
+apt_updated=""
+apt_install() {
+  [ -n "$apt_updated" ] || { as_root apt-get update -qq; apt_updated=1; }
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+if ! pg_up; then
+  if ! command -v pg_ctlcluster >/dev/null; then
+    echo "安装 PostgreSQL ..."
+    apt_install postgresql
+  fi
+  version=$(ls /etc/postgresql | sort -n | tail -1)
+  echo "启动 PostgreSQL $version ..."
+  as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+  for _ in $(seq 30); do pg_up && break; sleep 1; done
+  pg_up || { echo "PostgreSQL 未能启动" >&2; exit 1; }
+fi
+# Tests connect as postgres/postgres over TCP; where the server asks for a password
+# (a fresh Debian install), give postgres that password.
+if ! PGPASSWORD=postgres psql -h 127.0.0.1 -U postgres -d postgres -Atqc "select 1" >/dev/null 2>&1; then
+  as_root su postgres -c "psql -qc \"ALTER USER postgres PASSWORD 'postgres'\""
+fi
+
+if ! redis_up; then
+  if ! command -v redis-server >/dev/null; then
+    echo "安装 Redis ..."
+    apt_install redis-server
+  fi
+  echo "启动 Redis ..."
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null
+  for _ in $(seq 30); do redis_up && break; sleep 1; done
+  redis_up || { echo "Redis 未能启动" >&2; exit 1; }
+fi
+echo "PostgreSQL 与 Redis 已就绪。"

@@ -1,0 +1,72 @@
+import pytest
+
+from accounts.models import Role
+from tests.factories import (
+    PASSWORD,
+    CadreFactory,
+    CountyFactory,
+    TownshipFactory,
+    UserFactory,
+    VillageFactory,
+    leader_user,
+    township_user,
+)
+
+
+@pytest.fixture
+def county(db):
+    return CountyFactory(name="青山县")
+
+
+@pytest.fixture
+def township(county):
+    return TownshipFactory(county=county, name="白水镇")
+
+
+@pytest.fixture
+def other_township(county):
+    return TownshipFactory(county=county, name="龙山乡")
+
+
+@pytest.fixture
+def village(township):
+    return VillageFactory(township=township, name="枫树村")
+
+
+@pytest.fixture
+def other_village(other_township):
+    return VillageFactory(township=other_township, name="石桥村")
+
+
+@pytest.fixture
+def cadre(village):
+    return CadreFactory(village=village, name="李明")
+
+
+@pytest.fixture
+def other_cadre(other_village):
+    return CadreFactory(village=other_village, name="王芳")
+
+
+@pytest.fixture
+def county_user(county):
+    return UserFactory(username="county", role=Role.COUNTY, county=county)
+
+
+@pytest.fixture
+def township_secretary(township):
+    return township_user(township, username="baishui")
+
+
+@pytest.fixture
+def leader(county):
+    return leader_user(county, username="leader")
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        assert client.login(username=user.username, password=PASSWORD)
+        return client
+
+    return _login
