@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
+from common.forms import FilterForm
 from org.selectors import township_list, village_list
 
 from .models import Cadre, Education, PoliticalStatus, Source, Status, Tier
@@ -57,6 +58,7 @@ class CadreFilter(django_filters.FilterSet):
     )
     ordering = django_filters.OrderingFilter(
         label="排序",
+        empty_label="默认排序",
         fields=(
             ("name", "name"),
             ("birth_date", "birth_date"),
@@ -75,6 +77,7 @@ class CadreFilter(django_filters.FilterSet):
 
     class Meta:
         model = Cadre
+        form = FilterForm
         fields = [
             "q",
             "township",

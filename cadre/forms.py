@@ -40,7 +40,9 @@ class CadreForm(BootstrapFormMixin, forms.ModelForm):
 class StatusChangeForm(BootstrapFormMixin, forms.Form):
     to = forms.ChoiceField(label="变更为")
     on = forms.DateField(label="日期", widget=DateInput())
-    seat = forms.ModelChoiceField(label="两委职位（进入两委时选择）", queryset=None, required=False)
+    seat = forms.ModelChoiceField(
+        label="两委职位（进入两委时选择）", queryset=None, required=False, empty_label="请选择空缺职位"
+    )
     reason = forms.CharField(label="退出原因（退出时填写）", max_length=200, required=False)
 
     def __init__(self, *args, user, cadre: Cadre, **kwargs):

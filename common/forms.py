@@ -4,6 +4,8 @@ from django import forms
 class BootstrapFormMixin:
     """Give every widget the Bootstrap class it needs, so templates stay plain."""
 
+    size = ""  # "sm" for compact forms such as list filters
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
@@ -14,7 +16,13 @@ class BootstrapFormMixin:
                 css = "form-select"
             else:
                 css = "form-control"
+            if self.size and css != "form-check-input":
+                css = f"{css} {css}-{self.size}"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class FilterForm(BootstrapFormMixin, forms.Form):
+    size = "sm"
 
 
 class DateInput(forms.DateInput):

@@ -104,10 +104,12 @@ class Seat(TimeStampedModel):
         ]
 
     def __str__(self):
+        return f"{self.village.name} {self.post_label}"
+
+    @property
+    def post_label(self) -> str:
         label = self.get_post_display()
-        if self.number > 1:
-            label = f"{label}{self.number}"
-        return f"{self.village.name} {label}"
+        return f"{label}（{self.number}）" if self.number > 1 else label
 
     @property
     def is_vacant(self) -> bool:

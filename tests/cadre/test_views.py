@@ -275,3 +275,43 @@ class TestQueryCounts:
         with CaptureQueriesContext(connection) as ctx:
             client.get(detail(cadre))
         assert len(ctx.captured_queries) <= 6
+
+
+class TestPhoto:
+    def _png(self):
+        import io
+
+        from PIL import Image
+
+        buffer = io.BytesIO()
+        Image.new("RGB", (30, 40), "red").save(buffer, format="PNG")
+        return buffer.getvalue()
+
+    def _post(self, client, cadre, upload):
+        form = client.get(reverse("cadre:update", args=[cadre.pk])).context["form"]
+        data = {k: v for k, v in form.initial.items() if v is not None and k != "photo"}
+        return client.post(reverse("cadre:update", args=[cadre.pk]), {**data, "photo": upload})
+
+    def test_a_photo_is_stored_and_served_only_within_scope(
+        self, login, county_user, township_secretary, cadre, other_cadre
+    ):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        client = login(county_user)
+        response = self._post(client, cadre, SimpleUploadedFile("me.png", self._png(), "image/png"))
+        assert response.status_code == 302
+        photo = client.get(reverse("cadre:photo", args=[cadre.pk]))
+        assert photo.status_code == 200 and b"".join(photo.streaming_content) == self._png()
+        secretary = login(township_secretary)
+        assert secretary.get(reverse("cadre:photo", args=[cadre.pk])).status_code == 200
+        assert secretary.get(reverse("cadre:photo", args=[other_cadre.pk])).status_code == 404
+
+    def test_a_file_that_is_not_an_image_is_refused(self, login, county_user, cadre):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        client = login(county_user)
+        response = self._post(client, cadre, SimpleUploadedFile("me.png", b"not an image", "image/png"))
+        assert response.status_code == 200
+        assert "请上传有效图片。您上传的该文件不是图片或者图片已经损坏。" in response.content.decode()
+        cadre.refresh_from_db()
+        assert not cadre.photo
