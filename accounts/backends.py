@@ -8,9 +8,6 @@ class UnitAwareModelBackend(ModelBackend):
 
     def get_user(self, user_id):
         user = (
-            get_user_model()
-            .objects.select_related("county", "township", "township__county")
-            .filter(pk=user_id)
-            .first()
+            get_user_model().objects.select_related("county", "township", "township__county").filter(pk=user_id).first()
         )
         return user if user and self.user_can_authenticate(user) else None

@@ -99,9 +99,7 @@ def user_create_or_update(
     if not username:
         raise ValidationError("用户名不能为空。")
     if role not in Role.values:
-        raise ValidationError(
-            f"未知角色：{role}（可选：county 县委组织部、township 乡镇党委、leader 县领导）"
-        )
+        raise ValidationError(f"未知角色：{role}（可选：county 县委组织部、township 乡镇党委、leader 县领导）")
     unit_name = compact_text(unit_name)
 
     if role == Role.TOWNSHIP:

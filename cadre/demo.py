@@ -345,9 +345,7 @@ def demo_plan() -> DemoPlan:
     used_ids: set[str] = set()
     for township, villages in TOWNSHIPS:
         for village in villages:
-            cadres = [
-                _cadre_plan(rng, township, village, used_ids) for _ in range(_pick(rng, CADRES_PER_VILLAGE))
-            ]
+            cadres = [_cadre_plan(rng, township, village, used_ids) for _ in range(_pick(rng, CADRES_PER_VILLAGE))]
             reserved = _lifecycle_plan(rng, cadres)
             plan.seats[(township, village)] = _seat_plan(rng, reserved)
             plan.cadres.extend(cadres)
@@ -360,9 +358,7 @@ def _cadre_plan(rng: random.Random, township: str, village: str, used_ids: set[s
     age = rng.randint(low, high)
     birth = REFERENCE_DATE - dt.timedelta(days=int(age * 365.25) + rng.randint(1, 364))
     while True:
-        first17 = (
-            f"{_pick(rng, REGION_CODES)}{birth:%Y%m%d}{rng.randrange(0, 500) * 2 + (1 if male else 0):03d}"
-        )
+        first17 = f"{_pick(rng, REGION_CODES)}{birth:%Y%m%d}{rng.randrange(0, 500) * 2 + (1 if male else 0):03d}"
         id_number = first17 + check_digit(first17)
         if id_number not in used_ids:
             used_ids.add(id_number)
@@ -565,11 +561,7 @@ def _apply_lifecycle(admin: User, cadre: Cadre, plan: CadrePlan, seat: Seat | No
         if seat is not None:
             seat.refresh_from_db()
         if seat is not None and seat.is_vacant:
-            cadre = cadre_change_status(
-                user=admin, cadre=cadre, to=Status.SEATED, on=plan.seated_on, seat=seat
-            )
+            cadre = cadre_change_status(user=admin, cadre=cadre, to=Status.SEATED, on=plan.seated_on, seat=seat)
     elif plan.status == Status.LEFT:
-        cadre = cadre_change_status(
-            user=admin, cadre=cadre, to=Status.LEFT, on=plan.left_on, reason=plan.left_reason
-        )
+        cadre = cadre_change_status(user=admin, cadre=cadre, to=Status.LEFT, on=plan.left_on, reason=plan.left_reason)
     return cadre

@@ -123,9 +123,7 @@ class Cadre(TimeStampedModel):
             models.Index(fields=["name"]),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(id_number__regex=r"^[0-9]{17}[0-9X]$"), name="cadre_id_number_shape"
-            ),
+            models.CheckConstraint(condition=Q(id_number__regex=r"^[0-9]{17}[0-9X]$"), name="cadre_id_number_shape"),
             models.CheckConstraint(condition=Q(gender__in=Gender.values), name="cadre_gender_valid"),
             models.CheckConstraint(condition=Q(education__in=Education.values), name="cadre_education_valid"),
             models.CheckConstraint(

@@ -16,6 +16,10 @@ from python_calamine import CalamineWorkbook, PasswordError
 SUPPORTED_FORMATS = ".xlsx、.xlsm、.xls、.ods"
 
 
+class TooManyRows(Exception):
+    pass
+
+
 def cell_text(value) -> str:
     """A cell as text: NFKC-normalised (full-width to half-width), ends stripped.
     Whole-number floats lose their ".0"; dates are written as ISO dates."""
@@ -44,7 +48,7 @@ def _display_name(path_or_file) -> str:
     return os.path.basename(str(getattr(path_or_file, "name", "") or "")) or "上传的文件"
 
 
-def read_sheet_rows(path_or_file) -> list[list]:
+def read_sheet_rows(path_or_file, *, max_rows: int | None = None) -> list[list]:
     """The cells of the first sheet as a list of rows (raw values: str, float, int, bool,
     date, datetime ...; "" for an empty cell). A merged cell's value is repeated over the
     whole merged range, as the sheet shows it. Raises ValueError with a Chinese message
@@ -55,8 +59,12 @@ def read_sheet_rows(path_or_file) -> list[list]:
             if not workbook.sheet_names:
                 return []
             sheet = workbook.get_sheet_by_index(0)
+            if max_rows is not None and sheet.total_height > max_rows:
+                raise TooManyRows(f"文件“{name}”有{sheet.total_height}行，超过单次导入上限{max_rows}行，请分批导入。")
             rows = [list(row) for row in sheet.to_python(skip_empty_area=False)]
             merged = sheet.merged_cell_ranges or []
+    except TooManyRows as exc:
+        raise ValueError(str(exc)) from None
     except FileNotFoundError:
         raise ValueError(f"找不到文件：{name}") from None
     except PasswordError:
@@ -64,9 +72,7 @@ def read_sheet_rows(path_or_file) -> list[list]:
     except OSError as exc:
         raise ValueError(f"无法打开文件“{name}”：{exc.strerror or exc}") from None
     except Exception:  # CalamineError and its kin: not a workbook calamine can read
-        raise ValueError(
-            f"无法读取文件“{name}”：不是有效的 Excel 表格（支持 {SUPPORTED_FORMATS}）。"
-        ) from None
+        raise ValueError(f"无法读取文件“{name}”：不是有效的 Excel 表格（支持 {SUPPORTED_FORMATS}）。") from None
     _fill_merged(rows, merged)
     return rows
 
@@ -99,6 +105,7 @@ def find_header_row(
     *,
     scan: int = 10,
     labels: Mapping[str, str] | None = None,
+    optional: Iterable[str] = (),
 ) -> tuple[int, dict[str, int]]:
     """Find the header among the first ``scan`` rows.
 
@@ -106,9 +113,10 @@ def find_header_row(
     NFKC normalisation, so "县（区）" equals "县(区)", and a trailing "名称" is ignored).
     Returns ``(row_index, {key: column_index})``. Raises ValueError with a Chinese message
     naming the missing columns; ``labels`` gives each key's Chinese name for that message
-    (the key itself otherwise).
+    (the key itself otherwise). Keys in ``optional`` may be absent from the header.
     """
     labels = labels or {}
+    required = [key for key in columns if key not in set(optional)]
     wanted = {key: {_header_key(name) for name in names} for key, names in columns.items()}
     best_index, best_found = None, {}
     for index, row in enumerate(rows[:scan]):
@@ -122,11 +130,11 @@ def find_header_row(
                 if key not in found and candidates & names:
                     found[key] = col
                     break
-        if len(found) == len(wanted):
+        if all(key in found for key in required):
             return index, found
         if len(found) > len(best_found):
             best_index, best_found = index, found
-    missing = "、".join(labels.get(key, key) for key in columns if key not in best_found)
+    missing = "、".join(labels.get(key, key) for key in required if key not in best_found)
     if best_index is None:
         raise ValueError(f"在表格前{scan}行中没有找到表头，需要以下列：{missing}。")
     raise ValueError(f"第{best_index + 1}行的表头缺少以下列：{missing}。")

@@ -16,8 +16,7 @@ CHECK_CHARS = "10X98765432"
 # First two digits: provinces, autonomous regions, municipalities, and 71/81/82 (Taiwan,
 # Hong Kong, Macao residence permits), 83 for Taiwan residents' permits.
 PROVINCE_CODES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 "
-    "61 62 63 64 65 71 81 82 83".split()
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82 83".split()
 )
 
 
@@ -55,9 +54,7 @@ def parse_id_number(value, *, today: dt.date | None = None) -> IdCardInfo:
     try:
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
-        raise ValidationError(
-            _("身份证号中的出生日期无效：%(d)s") % {"d": number[6:14]}, code="birth_date"
-        ) from None
+        raise ValidationError(_("身份证号中的出生日期无效：%(d)s") % {"d": number[6:14]}, code="birth_date") from None
     today = today or dt.date.today()
     if birth.year < 1900 or birth > today:
         raise ValidationError(_("身份证号中的出生日期无效：%(d)s") % {"d": number[6:14]}, code="birth_date")

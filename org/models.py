@@ -18,18 +18,14 @@ class County(TimeStampedModel):
 
 
 class Township(TimeStampedModel):
-    county = models.ForeignKey(
-        County, verbose_name="县(区)", on_delete=models.PROTECT, related_name="townships"
-    )
+    county = models.ForeignKey(County, verbose_name="县(区)", on_delete=models.PROTECT, related_name="townships")
     name = models.CharField("乡镇(街道)", max_length=50)
 
     class Meta:
         verbose_name = "乡镇(街道)"
         verbose_name_plural = "乡镇(街道)"
         ordering = ["county__name", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["county", "name"], name="township_unique_name_in_county")
-        ]
+        constraints = [models.UniqueConstraint(fields=["county", "name"], name="township_unique_name_in_county")]
 
     def __str__(self):
         return self.name
@@ -39,18 +35,14 @@ class Township(TimeStampedModel):
 
 
 class Village(TimeStampedModel):
-    township = models.ForeignKey(
-        Township, verbose_name="乡镇(街道)", on_delete=models.PROTECT, related_name="villages"
-    )
+    township = models.ForeignKey(Township, verbose_name="乡镇(街道)", on_delete=models.PROTECT, related_name="villages")
     name = models.CharField("村(社区)", max_length=50)
 
     class Meta:
         verbose_name = "村(社区)"
         verbose_name_plural = "村(社区)"
         ordering = ["township__name", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["township", "name"], name="village_unique_name_in_township")
-        ]
+        constraints = [models.UniqueConstraint(fields=["township", "name"], name="village_unique_name_in_township")]
 
     def __str__(self):
         return self.name
@@ -82,9 +74,7 @@ STANDARD_SEATS = (
 class Seat(TimeStampedModel):
     """A seat on the village "two committees" (村"两委"); vacant while holder_name is blank."""
 
-    village = models.ForeignKey(
-        Village, verbose_name="村(社区)", on_delete=models.CASCADE, related_name="seats"
-    )
+    village = models.ForeignKey(Village, verbose_name="村(社区)", on_delete=models.CASCADE, related_name="seats")
     post = models.PositiveSmallIntegerField("职务", choices=SeatPost.choices)
     number = models.PositiveSmallIntegerField("序号", default=1)
     holder_name = models.CharField("现任", max_length=50, blank=True)

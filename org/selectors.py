@@ -34,9 +34,7 @@ def township_overview(*, user):
                 filter=~Q(villages__cadres__status=Status.LEFT),
                 distinct=True,
             ),
-            vacant_seat_count=Count(
-                "villages__seats", filter=Q(villages__seats__holder_name=""), distinct=True
-            ),
+            vacant_seat_count=Count("villages__seats", filter=Q(villages__seats__holder_name=""), distinct=True),
         )
         .order_by("county__name", "name")
     )
@@ -59,9 +57,7 @@ def township_villages(*, township):
 
 def village_get(*, user, pk):
     return get_object_or_404(
-        village_list(user=user).prefetch_related(
-            Prefetch("seats", queryset=Seat.objects.order_by("post", "number"))
-        ),
+        village_list(user=user).prefetch_related(Prefetch("seats", queryset=Seat.objects.order_by("post", "number"))),
         pk=pk,
     )
 

@@ -70,9 +70,7 @@ def units_import(*, rows: list[list]) -> dict:
                 errors.append(f"第{line}行：缺少{UNIT_LABELS[key]}名称")
                 row_ok = False
             elif len(values[key]) > max_length[key]:
-                errors.append(
-                    f"第{line}行：{UNIT_LABELS[key]}名称过长（最多{max_length[key]}个字）：{values[key]}"
-                )
+                errors.append(f"第{line}行：{UNIT_LABELS[key]}名称过长（最多{max_length[key]}个字）：{values[key]}")
                 row_ok = False
         triple = (values["county"], values["township"], values["village"])
         if row_ok and triple not in seen:

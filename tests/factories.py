@@ -59,9 +59,7 @@ class CadreFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"张{n}")
     village = factory.SubFactory(VillageFactory)
     id_number = factory.LazyFunction(
-        lambda: make_id_number(
-            birth=dt.date(1990, 1, 1) + dt.timedelta(days=next(_seq) % 3000), seq=next(_seq) % 1000
-        )
+        lambda: make_id_number(birth=dt.date(1990, 1, 1) + dt.timedelta(days=next(_seq) % 3000), seq=next(_seq) % 1000)
     )
     education = Education.COLLEGE
     political_status = PoliticalStatus.MASSES

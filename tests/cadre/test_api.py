@@ -58,9 +58,7 @@ class TestAuthentication:
 
 
 class TestScoping:
-    def test_township_secretary_gets_404_for_another_townships_cadre(
-        self, api, township_secretary, other_cadre
-    ):
+    def test_township_secretary_gets_404_for_another_townships_cadre(self, api, township_secretary, other_cadre):
         auth(api, township_secretary)
         for method, url in [("get", ""), ("patch", ""), ("put", ""), ("post", "status/")]:
             response = getattr(api, method)(f"/api/v1/cadres/{other_cadre.pk}/{url}", {}, format="json")
@@ -79,9 +77,7 @@ class TestScoping:
         assert outside.status_code == 400
         assert outside.json() == {"township": ["选择一个有效的选项： 该选择不在可用的选项中。"]}
 
-    def test_township_secretary_cannot_create_in_another_township(
-        self, api, township_secretary, other_village
-    ):
+    def test_township_secretary_cannot_create_in_another_township(self, api, township_secretary, other_village):
         auth(api, township_secretary)
         response = api.post("/api/v1/cadres/", _new(other_village), format="json")
         assert response.status_code == 403
@@ -112,9 +108,7 @@ class TestCadres:
 
     def test_errors_come_back_in_chinese_by_field(self, api, county_user, village):
         auth(api, county_user)
-        response = api.post(
-            "/api/v1/cadres/", _new(village, id_number="431121199309093571", gender="F"), format="json"
-        )
+        response = api.post("/api/v1/cadres/", _new(village, id_number="431121199309093571", gender="F"), format="json")
         assert response.status_code == 400
         assert response.json()["id_number"][0].startswith("校验位错误，应为")
 
@@ -138,9 +132,7 @@ class TestCadres:
         )
         assert response.status_code == 200
         assert response.json()["status"] == Status.SEATED
-        again = api.post(
-            f"/api/v1/cadres/{cadre.pk}/status/", {"to": "reserve", "on": "2026-06-02"}, format="json"
-        )
+        again = api.post(f"/api/v1/cadres/{cadre.pk}/status/", {"to": "reserve", "on": "2026-06-02"}, format="json")
         assert again.status_code == 400
         assert again.json() == {"non_field_errors": ["不能从“已进入两委”变更为“储备中”。"]}
 

@@ -40,9 +40,7 @@ class TestCreate:
 
     def test_lower_case_x_is_stored_upper_case(self, county_user, village):
         number = "11010519491231002X"
-        cadre = cadre_create(
-            user=county_user, data=_data(village, id_number=number.lower(), party_joined_on=None)
-        )
+        cadre = cadre_create(user=county_user, data=_data(village, id_number=number.lower(), party_joined_on=None))
         assert cadre.id_number == number
 
     def test_a_birth_date_that_contradicts_the_id_number_is_refused(self, county_user, village):
@@ -172,9 +170,7 @@ class TestLifecycle:
 class TestHistory:
     def test_every_change_records_who_made_it_and_what_changed(self, county_user, village):
         cadre = cadre_create(user=county_user, data=_data(village))
-        cadre_update(
-            user=county_user, cadre=cadre, data={"phone": "13900001111", "education": Education.POSTGRADUATE}
-        )
+        cadre_update(user=county_user, cadre=cadre, data={"phone": "13900001111", "education": Education.POSTGRADUATE})
         cadre_change_status(user=county_user, cadre=cadre, to=Status.KEY_TRAINING, on=DAY)
 
         from cadre.selectors import cadre_history

@@ -49,19 +49,13 @@ class TestLoginRequired:
 class TestTownshipScoping:
     """A township secretary reaches only their own township; anything else is a 404."""
 
-    @pytest.mark.parametrize(
-        "name", ["cadre:detail", "cadre:update", "cadre:status", "cadre:history", "cadre:photo"]
-    )
+    @pytest.mark.parametrize("name", ["cadre:detail", "cadre:update", "cadre:status", "cadre:history", "cadre:photo"])
     def test_another_townships_cadre_is_not_found(self, login, township_secretary, other_cadre, name):
         response = login(township_secretary).get(reverse(name, args=[other_cadre.pk]))
         assert response.status_code == 404
 
-    def test_edit_by_post_to_another_townships_cadre_is_not_found(
-        self, login, township_secretary, other_cadre
-    ):
-        response = login(township_secretary).post(
-            reverse("cadre:update", args=[other_cadre.pk]), {"name": "改名"}
-        )
+    def test_edit_by_post_to_another_townships_cadre_is_not_found(self, login, township_secretary, other_cadre):
+        response = login(township_secretary).post(reverse("cadre:update", args=[other_cadre.pk]), {"name": "改名"})
         assert response.status_code == 404
         other_cadre.refresh_from_db()
         assert other_cadre.name == "王芳"
@@ -173,9 +167,7 @@ class TestPages:
         assert "身份证号应为18位，实际为17位" in response.content.decode()
         assert not Cadre.objects.exists()
 
-    def test_township_secretary_cannot_pick_another_townships_village(
-        self, login, township_secretary, other_village
-    ):
+    def test_township_secretary_cannot_pick_another_townships_village(self, login, township_secretary, other_village):
         number = make_id_number(seq=246)
         response = login(township_secretary).post(
             reverse("cadre:create"),
@@ -228,9 +220,7 @@ class TestPages:
             phone="13900009999",
             id_number=make_id_number(birth=dt.date(2000, 1, 1), seq=11),
         )
-        CadreFactory(
-            village=village, name="老张", id_number=make_id_number(birth=dt.date(1970, 1, 1), seq=13)
-        )
+        CadreFactory(village=village, name="老张", id_number=make_id_number(birth=dt.date(1970, 1, 1), seq=13))
         client = login(county_user)
 
         def names(**params):
@@ -262,9 +252,7 @@ class TestQueryCounts:
         assert len(response.context["cadres"]) == min(rows, 20)
 
     @pytest.mark.parametrize("rows", [10, 200])
-    def test_cadre_list_page_with_filters(
-        self, login, township_secretary, township, django_assert_num_queries, rows
-    ):
+    def test_cadre_list_page_with_filters(self, login, township_secretary, township, django_assert_num_queries, rows):
         self._populate(rows, township)
         client = login(township_secretary)
         with django_assert_num_queries(6):

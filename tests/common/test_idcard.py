@@ -70,8 +70,6 @@ def test_id_numbers_are_masked_to_their_ends(value, expected):
     assert mask_id_number(value) == expected
 
 
-@pytest.mark.parametrize(
-    ("value", "expected"), [("13812345678", "138****5678"), ("0746-1234567", "074*****4567")]
-)
+@pytest.mark.parametrize(("value", "expected"), [("13812345678", "138****5678"), ("0746-1234567", "074*****4567")])
 def test_phone_numbers_are_masked_to_their_ends(value, expected):
     assert mask_phone(value) == expected

@@ -30,8 +30,7 @@ def _table(header: tuple, rows: list[tuple]) -> str:
 
 class Command(BaseCommand):
     help = (
-        f"加载演示数据：{DEMO_COUNTY}（7个乡镇、约70个村(社区)、300余名后备干部）及演示账号。"
-        "可重复执行，不会重复创建。"
+        f"加载演示数据：{DEMO_COUNTY}（7个乡镇、约70个村(社区)、300余名后备干部）及演示账号。可重复执行，不会重复创建。"
     )
 
     def add_arguments(self, parser):

@@ -1,0 +1,268 @@
+"""Turn the rows of a township roster into cadre values, with every problem reported in
+Chinese against its sheet row and column. Nothing here touches the database except the
+one query that loads the villages the user may import into."""
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+
+from accounts.models import Role
+from common.excel import cell_text, compact_text, find_header_row
+from common.idcard import normalize_id_number, parse_id_number
+from org.selectors import village_list
+
+from ..models import PARTY_MEMBERS, Cadre, Gender, Tier
+from .columns import CHOICE_LABELS, COLUMNS_BY_KEY, ROSTER_COLUMNS, code_lookup
+from .dates import DateError, Precision, parse_roster_date, same_as
+
+SKIP_PREFIXES = (
+    "合计",
+    "总计",
+    "小计",
+    "共计",
+    "填表人",
+    "制表人",
+    "审核人",
+    "负责人",
+    "填报人",
+    "备注：",
+    "说明",
+)
+PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8}|\d{7,8})$")
+# Where a number cell was used for the ID, Excel keeps 15 significant digits at most.
+SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
+TEXT_LIMITS = {
+    key: Cadre._meta.get_field(key).max_length for key in ("name", "ethnicity", "phone", "current_job", "specialty")
+}
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # as Excel numbers it; 0 for a problem with the whole file
+    column: str
+    message: str
+
+    def __str__(self):
+        if not self.row:
+            return self.message
+        return f"第{self.row}行 {self.column}: {self.message}" if self.column else f"第{self.row}行: {self.message}"
+
+
+@dataclass
+class ParsedRow:
+    row: int
+    values: dict = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)
+
+    def error(self, key: str, message: str) -> None:
+        column = COLUMNS_BY_KEY[key].header if key in COLUMNS_BY_KEY else key
+        self.errors.append(RowError(self.row, column, message))
+
+
+@dataclass
+class ParsedSheet:
+    rows: list[ParsedRow]
+    present: set[str]  # the column keys this file has; absent columns are left as they are
+    errors: list[RowError]  # file-level problems
+
+
+class VillageIndex:
+    """The villages the user may import into, found by township and village name, with
+    the closest existing name suggested for a misspelt one."""
+
+    def __init__(self, user):
+        self.user = user
+        self.by_name: dict[tuple[str, str], int] = {}
+        self.villages_of: dict[str, list[str]] = {}
+        for village_id, township, village in village_list(user=user).values_list("id", "township__name", "name"):
+            self.by_name[(township, village)] = village_id
+            self.villages_of.setdefault(township, []).append(village)
+        self.own_township = user.township.name if user.role == Role.TOWNSHIP else None
+
+    def lookup(self, township: str, village: str, parsed: ParsedRow) -> int | None:
+        if not township:
+            if not self.own_township:
+                parsed.error("township", "不能为空")
+                return None
+            township = self.own_township
+        if township not in self.villages_of:
+            if self.own_township:
+                parsed.error("township", f"只能导入本乡镇（{self.own_township}）的后备干部，表中为“{township}”")
+            else:
+                parsed.error("township", f"找不到乡镇(街道)“{township}”{_suggest(township, self.villages_of)}")
+            return None
+        if not village:
+            parsed.error("village", "不能为空")
+            return None
+        village_id = self.by_name.get((township, village))
+        if village_id is None:
+            parsed.error(
+                "village",
+                f"{township}下找不到村(社区)“{village}”{_suggest(village, self.villages_of[township])}",
+            )
+        return village_id
+
+
+def _suggest(name: str, candidates) -> str:
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.5)
+    return f"，是否为“{close[0]}”？" if close else ""
+
+
+def parse_sheet(rows: list[list], *, user) -> ParsedSheet:
+    try:
+        header_index, cols = find_header_row(
+            rows,
+            {c.key: c.names for c in ROSTER_COLUMNS},
+            labels={c.key: c.header for c in ROSTER_COLUMNS},
+            optional=[c.key for c in ROSTER_COLUMNS if not c.required],
+        )
+    except ValueError as exc:
+        return ParsedSheet(rows=[], present=set(), errors=[RowError(0, "", str(exc))])
+    if "township" not in cols and user.role != Role.TOWNSHIP:
+        return ParsedSheet(rows=[], present=set(), errors=[RowError(0, "", "表头缺少“乡镇(街道)”列。")])
+    villages = VillageIndex(user)
+    lookups = {key: code_lookup(key) for key in CHOICE_LABELS}
+    parsed_rows = []
+    for index in range(header_index + 1, len(rows)):
+        cells = rows[index]
+        raw = {key: cells[col] if col < len(cells) else "" for key, col in cols.items()}
+        if _skippable(raw):
+            continue
+        parsed_rows.append(_parse_row(index + 1, raw, villages, lookups))
+    _mark_duplicates(parsed_rows)
+    return ParsedSheet(rows=parsed_rows, present=set(cols) | {"birth_date", "gender"}, errors=[])
+
+
+def _skippable(raw: dict) -> bool:
+    """Blank rows, total and signature rows, and section titles ("一、八里村") spread over a
+    merged row: anything without a name and an ID number that is not a person."""
+    texts = [compact_text(v) for v in raw.values()]
+    filled = [t for t in texts if t]
+    if not filled:
+        return True
+    if compact_text(raw.get("name")) or compact_text(raw.get("id_number")):
+        return filled[0].startswith(SKIP_PREFIXES) and not compact_text(raw.get("id_number"))
+    return filled[0].startswith(SKIP_PREFIXES) or len(set(filled)) == 1
+
+
+def _parse_row(number: int, raw: dict, villages: VillageIndex, lookups: dict) -> ParsedRow:
+    parsed = ParsedRow(row=number)
+    values = parsed.values
+
+    for key in ("name", "current_job", "specialty", "notes", "ethnicity"):
+        if key in raw:
+            text = compact_text(raw[key]) if key == "name" else cell_text(raw[key])
+            limit = TEXT_LIMITS.get(key)
+            if limit and len(text) > limit:
+                parsed.error(key, f"超过{limit}个字")
+            values[key] = text
+    if not values.get("name"):
+        parsed.error("name", "不能为空")
+    if "ethnicity" in values:
+        ethnicity = values["ethnicity"] or "汉族"
+        values["ethnicity"] = ethnicity if ethnicity.endswith("族") else f"{ethnicity}族"
+
+    info = _parse_id(raw.get("id_number"), parsed)
+    if info:
+        values["id_number"] = info.number
+        values["birth_date"] = info.birth_date
+        values["gender"] = info.gender
+        _check_birth_date(raw.get("birth_date"), info.birth_date, parsed)
+        _check_gender(raw.get("gender"), info.gender, parsed, lookups["gender"])
+
+    if "phone" in raw:
+        phone = "".join(ch for ch in compact_text(raw["phone"]) if ch not in "()（）")
+        if phone and not PHONE.match(phone):
+            parsed.error("phone", f"号码格式不正确：“{phone}”")
+        values["phone"] = phone
+
+    for key in ("education", "political_status", "source", "tier"):
+        if key not in raw:
+            continue
+        text = compact_text(raw[key])
+        if not text:
+            if key == "tier":
+                values[key] = Tier.VILLAGE
+            else:
+                parsed.error(key, "不能为空")
+            continue
+        code = lookups[key].get(text)
+        if code is None:
+            allowed = "、".join(labels[0] for labels in CHOICE_LABELS[key].values())
+            parsed.error(key, f"无法识别“{text}”，应为：{allowed}")
+        values[key] = code
+
+    if "party_joined_on" in raw:
+        try:
+            written = parse_roster_date(raw["party_joined_on"])
+        except DateError as exc:
+            parsed.error("party_joined_on", str(exc))
+            written = None
+        values["party_joined_on"] = written[0] if written else None
+        if written and values.get("political_status") and values["political_status"] not in PARTY_MEMBERS:
+            parsed.error("party_joined_on", "只有中共党员或预备党员才能填写入党时间")
+
+    township = compact_text(raw.get("township"))
+    village = compact_text(raw.get("village"))
+    values["village_id"] = villages.lookup(township, village, parsed)
+    return parsed
+
+
+def _parse_id(raw, parsed: ParsedRow):
+    if isinstance(raw, int | float) and not isinstance(raw, bool) or SCIENTIFIC.match(compact_text(raw)):
+        shown = f"{raw:.5E}" if isinstance(raw, int | float) else compact_text(raw)
+        parsed.error(
+            "id_number",
+            f"已被Excel存成数字（{shown}），后几位已经丢失；请把该列设为“文本”格式后重新填写",
+        )
+        return None
+    if not normalize_id_number(raw):
+        parsed.error("id_number", "不能为空")
+        return None
+    try:
+        return parse_id_number(raw)
+    except ValidationError as exc:
+        parsed.error("id_number", exc.messages[0])
+        return None
+
+
+def _check_birth_date(raw, actual, parsed: ParsedRow) -> None:
+    try:
+        written = parse_roster_date(raw)
+    except DateError as exc:
+        parsed.error("birth_date", str(exc))
+        return
+    if written and not same_as(written, actual):
+        shown = (
+            f"{actual:%Y年}{actual.month}月"
+            if written[1] == Precision.MONTH
+            else f"{actual:%Y年}{actual.month}月{actual.day}日"
+        )
+        parsed.error("birth_date", f"与身份证号不符，身份证号中为{shown}")
+
+
+def _check_gender(raw, actual: str, parsed: ParsedRow, lookup: dict) -> None:
+    text = compact_text(raw)
+    if not text:
+        return
+    code = lookup.get(text)
+    if code is None:
+        parsed.error("gender", f"无法识别“{text}”，应为：男、女")
+    elif code != actual:
+        parsed.error("gender", f"与身份证号不符，身份证号中为{Gender(actual).label}")
+
+
+def _mark_duplicates(rows: list[ParsedRow]) -> None:
+    """The same ID number twice in one file is an error on both rows."""
+    seen: dict[str, list[ParsedRow]] = {}
+    for parsed in rows:
+        number = parsed.values.get("id_number")
+        if number:
+            seen.setdefault(number, []).append(parsed)
+    for number, group in seen.items():
+        if len(group) > 1:
+            lines = "、".join(str(p.row) for p in group)
+            for parsed in group:
+                parsed.error("id_number", f"{number[:4]}**********{number[-4:]}在本表中重复出现（第{lines}行）")

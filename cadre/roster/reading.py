@@ -1,0 +1,70 @@
+"""Opening an uploaded roster safely: size and row caps are checked before the cells are
+parsed, and a zip bomb or a file that is no spreadsheet gets a clear message."""
+
+import csv
+import io
+import zipfile
+from pathlib import PurePath
+
+from common.excel import SUPPORTED_FORMATS, read_sheet_rows
+
+MAX_FILE_BYTES = 40 * 1024 * 1024
+MAX_ROWS = 200_000
+# An .xlsx is a zip of XML. Real rosters unzip to 5-20 times their size; a zip bomb to
+# hundreds or thousands.
+MAX_UNZIPPED_BYTES = 800 * 1024 * 1024
+MAX_ZIP_RATIO = 100
+ZIP_FORMATS = {".xlsx", ".xlsm", ".ods"}
+ACCEPTED = ".xlsx、.xls、.csv"
+
+
+class RosterFileError(ValueError):
+    """The file as a whole cannot be imported; the message says why, in Chinese."""
+
+
+def read_roster(data: bytes, filename: str) -> list[list]:
+    """The rows of the first sheet (or of a CSV file), raw cell values."""
+    suffix = PurePath(filename).suffix.lower()
+    if len(data) > MAX_FILE_BYTES:
+        size, limit = len(data) / 1024 / 1024, MAX_FILE_BYTES // 1024 // 1024
+        raise RosterFileError(f"文件过大（{size:.1f}MB），单个文件不能超过{limit}MB，请分批导入。")
+    if not data:
+        raise RosterFileError("文件是空的。")
+    if suffix == ".csv":
+        return _read_csv(data)
+    if suffix in ZIP_FORMATS:
+        _check_zip(data, filename)
+    elif suffix != ".xls":
+        raise RosterFileError(f"不支持的文件类型“{suffix or filename}”，请上传 {ACCEPTED} 文件。")
+    buffer = io.BytesIO(data)
+    buffer.name = filename
+    try:
+        return read_sheet_rows(buffer, max_rows=MAX_ROWS)
+    except ValueError as exc:
+        raise RosterFileError(str(exc)) from None
+
+
+def _check_zip(data: bytes, filename: str) -> None:
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise RosterFileError(f"无法读取文件“{filename}”：不是有效的 Excel 表格（支持 {SUPPORTED_FORMATS}）。")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        unzipped = sum(info.file_size for info in archive.infolist())
+    if unzipped > MAX_UNZIPPED_BYTES or unzipped > MAX_ZIP_RATIO * max(len(data), 64 * 1024):
+        raise RosterFileError(
+            f"文件“{filename}”解压后异常庞大（{unzipped / 1024 / 1024:.0f}MB），疑似恶意文件，已拒绝导入。"
+        )
+
+
+def _read_csv(data: bytes) -> list[list]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise RosterFileError("无法识别CSV文件的编码，请另存为UTF-8编码的CSV或.xlsx文件。")
+    rows = list(csv.reader(io.StringIO(text)))
+    if len(rows) > MAX_ROWS:
+        raise RosterFileError(f"文件有{len(rows)}行，超过单次导入上限{MAX_ROWS}行，请分批导入。")
+    return rows

@@ -1,0 +1,305 @@
+"""Importing a township roster: read → parse and validate → plan against the database →
+write, all or nothing.
+
+Rows are validated in Python against preloaded lookups (no query per row) and written in
+bulk: on PostgreSQL with COPY for new cadres, their history records and updates, elsewhere
+with bulk_create/bulk_update. The database constraints on Cadre stay the last word: a row
+that slipped past validation fails the whole import, never half of it.
+"""
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.scoping import can_write
+from common.masking import mask_id_number
+from org.models import Village
+from org.selectors import township_list
+
+from ..models import Cadre, Status, Tier
+from .columns import COLUMNS_BY_KEY, label_of
+from .parsing import RowError, parse_sheet
+from .reading import RosterFileError, read_roster
+
+# Field of Cadre → the column that carries it. birth_date and gender always come from the
+# ID number; village_id from the township and village columns.
+IMPORTED_FIELDS = {
+    "name": "name", "gender": "gender", "ethnicity": "ethnicity", "birth_date": "birth_date",
+    "phone": "phone", "education": "education", "political_status": "political_status",
+    "party_joined_on": "party_joined_on", "source": "source", "tier": "tier",
+    "village_id": "village", "current_job": "current_job", "specialty": "specialty", "notes": "notes",
+}  # fmt: skip
+DEFAULTS = {"ethnicity": "汉族", "tier": Tier.VILLAGE, "status": Status.RESERVE, "phone": "",
+            "current_job": "", "specialty": "", "notes": "", "photo": "", "left_reason": ""}  # fmt: skip
+CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
+ACTION_LABELS = {CREATE: "新增", UPDATE: "更新", UNCHANGED: "无变化", ERROR: "有错误"}
+BATCH = 5000
+
+
+@dataclass
+class RowOutcome:
+    row: int
+    action: str
+    name: str = ""
+    id_number: str = ""  # masked
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (column, old, new)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def action_label(self) -> str:
+        return ACTION_LABELS[self.action]
+
+
+@dataclass
+class RosterReport:
+    filename: str
+    dry_run: bool
+    outcomes: list[RowOutcome] = field(default_factory=list)
+    file_errors: list[RowError] = field(default_factory=list)
+    digest: str = ""  # fingerprint of the plan: a preview is confirmed only if it still holds
+    applied: bool = False
+
+    @property
+    def errors(self) -> list[RowError]:
+        return self.file_errors + [e for o in self.outcomes for e in o.errors]
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_errors and not any(o.action == ERROR for o in self.outcomes)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {CREATE: 0, UPDATE: 0, UNCHANGED: 0, ERROR: 0}
+        for outcome in self.outcomes:
+            counts[outcome.action] += 1
+        return {"created": counts[CREATE], "updated": counts[UPDATE],
+                "unchanged": counts[UNCHANGED], "errors": counts[ERROR]}  # fmt: skip
+
+    def summary(self) -> str:
+        c = self.counts
+        if not self.ok:
+            return (
+                f"共{len(self.outcomes)}行，其中{c['errors']}行有错误；未导入任何数据，请修改后重新导入。"
+                if self.outcomes
+                else "未导入任何数据。"
+            )
+        verb = "将" if self.dry_run else "已"
+        if not c["created"] and not c["updated"]:
+            return f"共{c['unchanged']}行，与系统中的数据完全一致，没有需要导入的变化。"
+        total = len(self.outcomes)
+        return f"共{total}行：{verb}新增{c['created']}人，{verb}更新{c['updated']}人，{c['unchanged']}人无变化。"
+
+
+def roster_import(source, *, user, dry_run: bool, filename: str | None = None,
+                  expected_digest: str | None = None) -> RosterReport:  # fmt: skip
+    """Import a roster file (path, bytes or file object). With ``dry_run`` nothing is
+    written. With ``expected_digest`` the import goes ahead only if the plan is still the
+    one that was previewed. Raises PermissionDenied for read-only users."""
+    from django.core.exceptions import PermissionDenied
+
+    if not can_write(user):
+        raise PermissionDenied("您的角色只能查看，不能导入。")
+    data, filename = _load(source, filename)
+    report = RosterReport(filename=filename, dry_run=dry_run)
+    try:
+        rows = read_roster(data, filename)
+    except RosterFileError as exc:
+        report.file_errors.append(RowError(0, "", str(exc)))
+        return report
+    sheet = parse_sheet(rows, user=user)
+    report.file_errors.extend(sheet.errors)
+    if sheet.errors:
+        return report
+    if not sheet.rows:
+        report.file_errors.append(RowError(0, "", "表格中没有可导入的数据行。"))
+        return report
+    with transaction.atomic():
+        plan = _plan(sheet, user=user, report=report)
+        if expected_digest is not None and expected_digest != report.digest:
+            report.file_errors.append(RowError(0, "", "预览之后，文件或系统中的数据已发生变化，请重新上传并预览。"))
+            return report
+        if report.ok and not dry_run:
+            _apply(plan, user=user, reason=f"花名册导入：{filename}")
+            report.applied = True
+    return report
+
+
+def _load(source, filename):
+    if isinstance(source, bytes):
+        return source, filename or "上传的文件.xlsx"
+    if hasattr(source, "read"):
+        return source.read(), filename or getattr(source, "name", "上传的文件.xlsx")
+    with open(source, "rb") as handle:
+        return handle.read(), filename or str(source).rsplit("/", 1)[-1]
+
+
+@dataclass
+class Plan:
+    creates: list[dict]
+    updates: list[tuple[dict, list[str]]]  # full row of the cadre after the change, changed fields
+
+
+def _plan(sheet, *, user, report: RosterReport) -> Plan:
+    compare = [f for f, column in IMPORTED_FIELDS.items() if column in sheet.present]
+    existing = _existing({p.values["id_number"] for p in sheet.rows if p.values.get("id_number")})
+    allowed_townships = set(township_list(user=user).values_list("id", flat=True))
+    plan = Plan(creates=[], updates=[])
+    village_names = None
+    fingerprint = hashlib.sha256()
+    for parsed in sheet.rows:
+        values = parsed.values
+        number = values.get("id_number", "")
+        outcome = RowOutcome(row=parsed.row, action=ERROR, name=values.get("name", ""),
+                             id_number=mask_id_number(number), errors=parsed.errors)  # fmt: skip
+        report.outcomes.append(outcome)
+        current = existing.get(number)
+        if current is not None and current.pop("_township_id") not in allowed_townships:
+            parsed.error("id_number", "该身份证号已在其他乡镇登记，请联系县委组织部核实")
+        if parsed.errors:
+            continue
+        if current is None:
+            row = {**DEFAULTS, **{f: values[f] for f in compare}, "id_number": number}
+            plan.creates.append(row)
+            outcome.action = CREATE
+            fingerprint.update(repr((number, sorted(row.items()))).encode())
+            continue
+        changed = [f for f in compare if values[f] != current[f]]
+        if not changed:
+            outcome.action = UNCHANGED
+            fingerprint.update(repr((number, current["updated_at"])).encode())
+            continue
+        outcome.action = UPDATE
+        if "village_id" in changed and village_names is None:
+            village_names = {v.pk: f"{v.township.name}{v.name}" for v in Village.objects.select_related("township")}
+        outcome.changes = [_describe(f, current[f], values[f], village_names) for f in changed]
+        after = {**current, **{f: values[f] for f in changed}}
+        plan.updates.append((after, changed))
+        fingerprint.update(repr((number, current["updated_at"], [(f, values[f]) for f in changed])).encode())
+    report.digest = fingerprint.hexdigest()
+    return plan
+
+
+def _existing(numbers: set[str]) -> dict[str, dict]:
+    """Current values of the cadres with these ID numbers, a few thousand per query."""
+    fields = [f.attname for f in Cadre._meta.concrete_fields]
+    found = {}
+    numbers = sorted(numbers)
+    for start in range(0, len(numbers), BATCH):
+        chunk = numbers[start : start + BATCH]
+        rows = Cadre.objects.filter(id_number__in=chunk).values_list(*fields, "village__township_id")
+        for row in rows:
+            record = dict(zip([*fields, "_township_id"], row, strict=True))
+            found[record["id_number"]] = record
+    return found
+
+
+def _describe(field_name: str, old, new, village_names: dict[int, str]) -> tuple[str, str, str]:
+    column = COLUMNS_BY_KEY[IMPORTED_FIELDS[field_name]].header
+
+    def show(value):
+        if value in (None, ""):
+            return "—"
+        if field_name in ("education", "political_status", "source", "tier", "gender"):
+            return label_of(field_name, value)
+        if field_name == "village_id":
+            return village_names.get(value, str(value))
+        return str(value)
+
+    return column, show(old), show(new)
+
+
+def _apply(plan: Plan, *, user, reason: str) -> None:
+    now = timezone.now()
+    for row in plan.creates:
+        row["created_at"] = row["updated_at"] = now
+    if plan.creates:
+        _insert_cadres(plan.creates)
+    updated = [after for after, _ in plan.updates]
+    for row in updated:
+        row["updated_at"] = now
+    if updated:
+        changed_fields = sorted({f for _, fields in plan.updates for f in fields} | {"updated_at"})
+        _update_cadres(updated, changed_fields)
+    history = [_history_row(row, "+", now, user, reason) for row in plan.creates]
+    history += [_history_row(row, "~", now, user, reason) for row in updated]
+    if history:
+        _insert(Cadre.history.model, history)
+
+
+def _history_row(row: dict, kind: str, when, user, reason: str) -> dict:
+    excluded = {"created_at", "updated_at"}
+    record = {k: v for k, v in row.items() if k not in excluded}
+    record.update(history_date=when, history_type=kind, history_user_id=user.pk,
+                  history_change_reason=reason)  # fmt: skip
+    return record
+
+
+def _insert_cadres(rows: list[dict]) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [Cadre._meta.db_table, len(rows)],
+            )
+            for row, (new_id,) in zip(rows, cursor.fetchall(), strict=True):
+                row["id"] = new_id
+        _copy(Cadre, rows)
+    else:
+        objects = Cadre.objects.bulk_create([Cadre(**row) for row in rows], batch_size=500)
+        for row, obj in zip(rows, objects, strict=True):
+            row["id"] = obj.pk
+
+
+def _update_cadres(rows: list[dict], fields: list[str]) -> None:
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Cadre._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE TEMP TABLE roster_update ON COMMIT DROP AS SELECT * FROM {table} WITH NO DATA")
+            _copy(Cadre, rows, table="roster_update")
+            assignments = ", ".join(
+                f"{connection.ops.quote_name(f)} = u.{connection.ops.quote_name(f)}" for f in fields
+            )
+            cursor.execute(f"UPDATE {table} AS c SET {assignments} FROM roster_update AS u WHERE c.id = u.id")
+            cursor.execute("DROP TABLE roster_update")
+    else:
+        objects = [Cadre(**row) for row in rows]
+        Cadre.objects.bulk_update(objects, fields, batch_size=500)
+
+
+def _insert(model, rows: list[dict]) -> None:
+    if connection.vendor == "postgresql":
+        _copy(model, rows)
+    else:
+        model.objects.bulk_create([model(**row) for row in rows], batch_size=500)
+
+
+def _copy(model, rows: list[dict], *, table: str | None = None) -> None:
+    """PostgreSQL COPY of the given rows into the model's table (or a table shaped like it)."""
+    columns = [f.attname for f in model._meta.concrete_fields if f.attname in rows[0]]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for row in rows:
+        writer.writerow([_copy_value(row[c]) for c in columns])
+    buffer.seek(0)
+    quote = connection.ops.quote_name
+    target = table or quote(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(
+            f"COPY {target} ({', '.join(quote(c) for c in columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
+            buffer,
+        )
+
+
+def _copy_value(value):
+    if value is None:
+        return "\\N"
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    return value
