@@ -1,3 +1,6 @@
+import uuid
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -221,3 +224,42 @@ class Cadre(TimeStampedModel):
 
     def allowed_transitions(self) -> set[str]:
         return TRANSITIONS[Status(self.status)]
+
+
+class ImportState(models.TextChoices):
+    PREVIEWED = "previewed", "待确认"
+    APPLIED = "applied", "已导入"
+    REFUSED = "refused", "未导入"
+
+
+class RosterImport(TimeStampedModel):
+    """An uploaded roster between preview and confirmation, kept afterwards as the record
+    of who imported what. The file itself is deleted once it has been imported."""
+
+    State = ImportState
+
+    id = models.UUIDField("编号", primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="导入人", on_delete=models.PROTECT, related_name="roster_imports"
+    )
+    filename = models.CharField("文件名", max_length=255)
+    file = models.FileField("文件", upload_to="roster_imports/%Y/%m/", blank=True)
+    sha256 = models.CharField("文件校验值", max_length=64)
+    digest = models.CharField("预览结果校验值", max_length=64, blank=True)
+    state = models.CharField("状态", max_length=20, choices=ImportState.choices, default=ImportState.PREVIEWED)
+    counts = models.JSONField("导入结果", default=dict, blank=True)
+    applied_at = models.DateTimeField("导入时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "花名册导入记录"
+        verbose_name_plural = "花名册导入记录"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=ImportState.values), name="roster_import_state_valid"),
+            models.CheckConstraint(
+                condition=~Q(state="applied") | Q(applied_at__isnull=False), name="roster_import_applied_has_time"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.filename}（{self.get_state_display()}）"

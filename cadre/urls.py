@@ -1,12 +1,17 @@
 from django.urls import path
 
 from . import views
+from .roster import views as roster_views
 
 app_name = "cadre"
 
 urlpatterns = [
     path("", views.CadreListView.as_view(), name="list"),
     path("new/", views.CadreCreateView.as_view(), name="create"),
+    path("import/", roster_views.RosterUploadView.as_view(), name="import"),
+    path("import/<uuid:pk>/confirm/", roster_views.RosterConfirmView.as_view(), name="import-confirm"),
+    path("import/template.xlsx", roster_views.roster_template_download, name="import-template"),
+    path("export.xlsx", roster_views.roster_export_download, name="export"),
     path("<int:pk>/", views.CadreDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.CadreUpdateView.as_view(), name="update"),
     path("<int:pk>/status/", views.CadreStatusView.as_view(), name="status"),

@@ -1,4 +1,7 @@
+from functools import wraps
+
 from django.contrib.auth.mixins import UserPassesTestMixin
+from django.core.exceptions import PermissionDenied
 
 from accounts.scoping import can_write
 
@@ -8,3 +11,15 @@ class WriteRequiredMixin(UserPassesTestMixin):
 
     def test_func(self):
         return can_write(self.request.user)
+
+
+def write_required(view):
+    """Function views that change or hand out full personal data: leaders get 403."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not can_write(request.user):
+            raise PermissionDenied("您的角色只能查看。")
+        return view(request, *args, **kwargs)
+
+    return wrapped

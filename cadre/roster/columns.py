@@ -20,7 +20,10 @@ class Column:
         return {self.header, *self.synonyms}
 
 
+EXAMPLE_MARK = "示例"  # a row whose 序号 says this is the template's example, never imported
+
 ROSTER_COLUMNS = (
+    Column("seq", "序号", frozenset({"编号", "序"}), width=6),
     Column(
         "township",
         "乡镇(街道)",

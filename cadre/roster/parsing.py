@@ -14,7 +14,7 @@ from common.idcard import normalize_id_number, parse_id_number
 from org.selectors import village_list
 
 from ..models import PARTY_MEMBERS, Cadre, Gender, Tier
-from .columns import CHOICE_LABELS, COLUMNS_BY_KEY, ROSTER_COLUMNS, code_lookup
+from .columns import CHOICE_LABELS, COLUMNS_BY_KEY, EXAMPLE_MARK, ROSTER_COLUMNS, code_lookup
 from .dates import DateError, Precision, parse_roster_date, same_as
 
 SKIP_PREFIXES = (
@@ -138,6 +138,8 @@ def parse_sheet(rows: list[list], *, user) -> ParsedSheet:
 def _skippable(raw: dict) -> bool:
     """Blank rows, total and signature rows, and section titles ("一、八里村") spread over a
     merged row: anything without a name and an ID number that is not a person."""
+    if compact_text(raw.get("seq")).startswith(EXAMPLE_MARK):
+        return True
     texts = [compact_text(v) for v in raw.values()]
     filled = [t for t in texts if t]
     if not filled:
@@ -153,7 +155,7 @@ def _parse_row(number: int, raw: dict, villages: VillageIndex, lookups: dict) ->
 
     for key in ("name", "current_job", "specialty", "notes", "ethnicity"):
         if key in raw:
-            text = compact_text(raw[key]) if key == "name" else cell_text(raw[key])
+            text = compact_text(raw[key]) if key == "name" else _free_text(raw[key])
             limit = TEXT_LIMITS.get(key)
             if limit and len(text) > limit:
                 parsed.error(key, f"超过{limit}个字")
@@ -208,6 +210,12 @@ def _parse_row(number: int, raw: dict, villages: VillageIndex, lookups: dict) ->
     village = compact_text(raw.get("village"))
     values["village_id"] = villages.lookup(township, village, parsed)
     return parsed
+
+
+def _free_text(value) -> str:
+    """Free text keeps its Chinese punctuation (NFKC would turn ，into ,); only the ends
+    are trimmed, full-width spaces included."""
+    return value.strip() if isinstance(value, str) else cell_text(value)
 
 
 def _parse_id(raw, parsed: ParsedRow):

@@ -13,6 +13,7 @@ import hashlib
 import io
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -95,22 +96,30 @@ class RosterReport:
         return f"共{total}行：{verb}新增{c['created']}人，{verb}更新{c['updated']}人，{c['unchanged']}人无变化。"
 
 
-def roster_import(source, *, user, dry_run: bool, filename: str | None = None,
-                  expected_digest: str | None = None) -> RosterReport:  # fmt: skip
+def roster_import(
+    source, *, user, dry_run: bool, filename: str | None = None, expected_digest: str | None = None
+) -> RosterReport:
     """Import a roster file (path, bytes or file object). With ``dry_run`` nothing is
     written. With ``expected_digest`` the import goes ahead only if the plan is still the
     one that was previewed. Raises PermissionDenied for read-only users."""
-    from django.core.exceptions import PermissionDenied
-
-    if not can_write(user):
-        raise PermissionDenied("您的角色只能查看，不能导入。")
+    _ensure_may_import(user)
     data, filename = _load(source, filename)
-    report = RosterReport(filename=filename, dry_run=dry_run)
     try:
         rows = read_roster(data, filename)
     except RosterFileError as exc:
+        report = RosterReport(filename=filename, dry_run=dry_run)
         report.file_errors.append(RowError(0, "", str(exc)))
         return report
+    return roster_import_rows(rows, user=user, dry_run=dry_run, filename=filename, expected_digest=expected_digest)
+
+
+def roster_import_rows(
+    rows: list[list], *, user, dry_run: bool, filename: str, expected_digest: str | None = None
+) -> RosterReport:
+    """The same as roster_import for rows already read from a sheet (the admin's
+    django-import-export flow hands over a parsed dataset)."""
+    _ensure_may_import(user)
+    report = RosterReport(filename=filename, dry_run=dry_run)
     sheet = parse_sheet(rows, user=user)
     report.file_errors.extend(sheet.errors)
     if sheet.errors:
@@ -127,6 +136,11 @@ def roster_import(source, *, user, dry_run: bool, filename: str | None = None,
             _apply(plan, user=user, reason=f"花名册导入：{filename}")
             report.applied = True
     return report
+
+
+def _ensure_may_import(user) -> None:
+    if not can_write(user):
+        raise PermissionDenied("您的角色只能查看，不能导入。")
 
 
 def _load(source, filename):

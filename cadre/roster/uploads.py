@@ -1,0 +1,65 @@
+"""The browser's two steps: upload → preview (nothing written) → confirm → import. A
+confirmation is refused when the preview is stale, was already used, belongs to someone
+else, or when the file or the database changed since the preview."""
+
+import datetime as dt
+import hashlib
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.scoping import can_write
+
+from ..models import RosterImport
+from .service import RosterReport, roster_import
+
+PREVIEW_TTL = dt.timedelta(minutes=30)
+
+
+def roster_preview(*, user, filename: str, data: bytes) -> tuple[RosterImport, RosterReport]:
+    if not can_write(user):
+        raise PermissionDenied("您的角色只能查看，不能导入。")
+    report = roster_import(data, user=user, dry_run=True, filename=filename)
+    upload = RosterImport(
+        user=user, filename=filename[:255], sha256=hashlib.sha256(data).hexdigest(), digest=report.digest,
+        counts=report.counts,
+        state=RosterImport.State.PREVIEWED if report.ok else RosterImport.State.REFUSED,
+    )  # fmt: skip
+    if report.ok:
+        upload.file.save(f"{upload.id}.bin", ContentFile(data), save=False)
+    upload.save()
+    return upload, report
+
+
+def roster_confirm(*, user, upload_id) -> tuple[RosterImport, RosterReport]:
+    with transaction.atomic():
+        upload = get_object_or_404(RosterImport.objects.select_for_update(), pk=upload_id, user=user)
+        if upload.state != RosterImport.State.PREVIEWED:
+            raise ValidationError("这份预览已经处理过，不能重复导入。")
+        if timezone.now() - upload.created_at > PREVIEW_TTL:
+            _refuse(upload)
+            raise ValidationError("预览已超过30分钟，请重新上传文件并预览。")
+        with upload.file.open("rb") as handle:
+            data = handle.read()
+        if hashlib.sha256(data).hexdigest() != upload.sha256:
+            _refuse(upload)
+            raise ValidationError("预览之后文件已被改动，请重新上传并预览。")
+        report = roster_import(data, user=user, dry_run=False, filename=upload.filename, expected_digest=upload.digest)
+        if not report.applied:
+            _refuse(upload)
+            raise ValidationError([str(e) for e in report.errors] or "导入未完成。")
+        upload.state = RosterImport.State.APPLIED
+        upload.applied_at = timezone.now()
+        upload.counts = report.counts
+        upload.save(update_fields=["state", "applied_at", "counts", "updated_at"])
+        # The personal data now lives in the registry; the uploaded copy goes.
+        transaction.on_commit(lambda: upload.file.delete(save=True))
+    return upload, report
+
+
+def _refuse(upload: RosterImport) -> None:
+    upload.state = RosterImport.State.REFUSED
+    upload.save(update_fields=["state", "updated_at"])
