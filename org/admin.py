@@ -1,6 +1,9 @@
 from django.contrib import admin
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import XLSX
 
 from .models import County, Seat, Township, Village
+from .resources import VillageResource
 
 
 @admin.register(County)
@@ -22,7 +25,10 @@ class SeatInline(admin.TabularInline):
 
 
 @admin.register(Village)
-class VillageAdmin(admin.ModelAdmin):
+class VillageAdmin(ImportExportMixin, admin.ModelAdmin):
+    resource_classes = [VillageResource]
+    import_formats = [XLSX]
+    export_formats = [XLSX]
     list_display = ("name", "township")
     list_filter = ("township__county", "township")
     list_select_related = ("township",)

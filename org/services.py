@@ -33,7 +33,7 @@ UNIT_LABELS = {"county": "县(区)", "township": "乡镇(街道)", "village": "�
 _TOTAL_ROW_PREFIXES = ("合计", "总计", "小计", "共计")
 
 
-def units_import(*, rows: list[list]) -> dict:
+def units_import(*, rows: list[list], dry_run: bool = False) -> dict:
     """Load the organization tree from the rows of a sheet with the columns 县(区) /
     乡镇(街道) / 村(社区) (see common.excel.read_sheet_rows); the header may sit below a
     title row. Blank rows and total rows are skipped; a village listed twice counts once.
@@ -95,6 +95,8 @@ def units_import(*, rows: list[list]) -> dict:
             if created:
                 created_ids.append(village.pk)
         seats_created = Seat.objects.filter(village_id__in=created_ids).count() if created_ids else 0
+        if dry_run:
+            transaction.set_rollback(True)
     return {
         "counties_created": len(county_names - existing_counties),
         "townships_created": len({(c, t) for c, t, _ in entries} - existing_townships),

@@ -61,8 +61,8 @@ def roster_template() -> bytes:
         "education": "大专", "political_status": "中共党员", "party_joined_on": "2018.07", "source": "返乡农民工",
         "tier": "村级", "current_job": "村委会文书", "specialty": "电商", "notes": "示例行，导入时自动跳过，可删除",
     }  # fmt: skip
-    sheet.append([example[k] for k in keys])
-    for cell in sheet[2]:
+    for index, key in enumerate(keys, start=1):
+        cell = sheet.cell(row=2, column=index, value=example[key])
         cell.font = EXAMPLE_FONT
     sheet.freeze_panes = "A2"
     return _save(workbook)

@@ -1,0 +1,201 @@
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from cadre.models import Cadre, RosterImport
+from cadre.roster import roster_import
+from tests.factories import CadreFactory
+from tests.roster_files import person, write_roster
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def roster(tmp_path, village):
+    return write_roster(tmp_path / "白水镇花名册.xlsx", [person(name="李明", seq=101), person(name="王芳", seq=102)])
+
+
+def _upload(client, path):
+    with open(path, "rb") as handle:
+        return client.post(reverse("cadre:import"), {"file": handle})
+
+
+class TestUploadAndConfirm:
+    def test_preview_writes_nothing_and_confirm_imports(
+        self, login, township_secretary, roster, django_capture_on_commit_callbacks
+    ):
+        client = login(township_secretary)
+        preview = _upload(client, roster)
+        assert preview.status_code == 200
+        assert preview.context["report"].counts == {"created": 2, "updated": 0, "unchanged": 0, "errors": 0}
+        assert "共2行：将新增2人，将更新0人，0人无变化。" in preview.content.decode()
+        assert not Cadre.objects.exists()
+        record = preview.context["record"]
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("cadre:import-confirm", args=[record.pk]), follow=True)
+        assert "导入完成。共2行：已新增2人，已更新0人，0人无变化。" in response.content.decode()
+        assert set(Cadre.objects.values_list("name", flat=True)) == {"李明", "王芳"}
+        record.refresh_from_db()
+        assert record.state == RosterImport.State.APPLIED and record.counts["created"] == 2
+        assert not record.file  # the uploaded copy is deleted once imported
+        history = Cadre.objects.get(name="李明").history.get()
+        assert (history.history_user, history.history_change_reason) == (
+            township_secretary,
+            "花名册导入：白水镇花名册.xlsx",
+        )
+
+    def test_a_preview_cannot_be_confirmed_twice(self, login, county_user, roster):
+        client = login(county_user)
+        record = _upload(client, roster).context["record"]
+        client.post(reverse("cadre:import-confirm", args=[record.pk]))
+        again = client.post(reverse("cadre:import-confirm", args=[record.pk]), follow=True)
+        assert "这份预览已经处理过，不能重复导入。" in again.content.decode()
+        assert Cadre.objects.count() == 2
+
+    def test_a_stale_preview_is_refused(self, login, county_user, roster):
+        client = login(county_user)
+        record = _upload(client, roster).context["record"]
+        RosterImport.objects.filter(pk=record.pk).update(created_at=timezone.now() - dt.timedelta(minutes=31))
+        response = client.post(reverse("cadre:import-confirm", args=[record.pk]), follow=True)
+        assert "预览已超过30分钟，请重新上传文件并预览。" in response.content.decode()
+        assert not Cadre.objects.exists()
+
+    def test_a_preview_whose_file_changed_is_refused(self, login, county_user, roster):
+        client = login(county_user)
+        record = _upload(client, roster).context["record"]
+        with record.file.open("wb") as handle:
+            handle.write(b"tampered")
+        response = client.post(reverse("cadre:import-confirm", args=[record.pk]), follow=True)
+        assert "预览之后文件已被改动，请重新上传并预览。" in response.content.decode()
+        assert not Cadre.objects.exists()
+
+    def test_a_preview_is_refused_when_the_database_changed_since(self, login, county_user, roster, village):
+        client = login(county_user)
+        record = _upload(client, roster).context["record"]
+        roster_import(roster, user=county_user, dry_run=False)  # someone imported it meanwhile
+        response = client.post(reverse("cadre:import-confirm", args=[record.pk]), follow=True)
+        assert "预览之后，文件或系统中的数据已发生变化，请重新上传并预览。" in response.content.decode()
+        assert Cadre.objects.count() == 2
+
+    def test_another_users_preview_is_not_found(self, login, county_user, township_secretary, roster):
+        record = _upload(login(county_user), roster).context["record"]
+        response = login(township_secretary).post(reverse("cadre:import-confirm", args=[record.pk]))
+        assert response.status_code == 404
+        assert not Cadre.objects.exists()
+
+    def test_a_file_with_errors_shows_them_by_row_and_column(self, login, county_user, tmp_path, village):
+        path = write_roster(tmp_path / "bad.xlsx", [person(seq=101), person(name="王芳", seq=102, 性别="男")])
+        preview = _upload(login(county_user), path)
+        html = preview.content.decode()
+        assert "性别：与身份证号不符，身份证号中为女" in html
+        assert "未导入任何数据" in html and "确认导入</button>" not in html
+        assert preview.context["record"].state == RosterImport.State.REFUSED
+
+    def test_leaders_cannot_import(self, login, leader, roster):
+        client = login(leader)
+        assert client.get(reverse("cadre:import")).status_code == 403
+        assert _upload(client, roster).status_code == 403
+
+
+class TestTemplateAndExport:
+    def test_the_template_has_headers_drop_downs_and_an_example_that_is_not_imported(self, login, county_user):
+        response = login(county_user).get(reverse("cadre:import-template"))
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        assert [c.value for c in sheet[1]][:8] == [
+            "序号",
+            "乡镇(街道)",
+            "村(社区)",
+            "姓名",
+            "性别",
+            "民族",
+            "身份证号",
+            "出生年月",
+        ]
+        lists = [dv.formula1 for dv in sheet.data_validations.dataValidation]
+        assert '"男,女"' in lists
+        assert '"初中及以下,高中/中专,大专,本科,研究生"' in lists
+        assert len(lists) == 5  # gender, education, political status, source, tier
+        assert sheet["A2"].value == "示例"
+        report = roster_import(response.content, user=county_user, dry_run=True, filename="模板.xlsx")
+        assert [str(e) for e in report.errors] == ["表格中没有可导入的数据行。"]
+
+    def test_export_reimports_unchanged_and_escapes_formulas(self, login, county_user, cadre, other_cadre):
+        Cadre.objects.filter(pk=cadre.pk).update(notes='=HYPERLINK("http://evil","点我")', phone="13800001111")
+        client = login(county_user)
+        response = client.get(reverse("cadre:export"))
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        notes_col = [c.value for c in sheet[1]].index("备注")
+        row = next(r for r in sheet.iter_rows(min_row=2) if r[2].value == "李明")
+        assert row[notes_col].data_type == "s" and row[notes_col].quotePrefix
+        assert row[notes_col].value == '=HYPERLINK("http://evil","点我")'
+        report = roster_import(response.content, user=county_user, dry_run=True, filename="export.xlsx")
+        assert report.ok and report.counts == {"created": 0, "updated": 0, "unchanged": 2, "errors": 0}
+
+    def test_export_follows_the_filters_and_the_township(
+        self, login, township_secretary, county_user, cadre, other_cadre
+    ):
+        sheet = load_workbook(io.BytesIO(login(township_secretary).get(reverse("cadre:export")).content)).active
+        assert [r[2].value for r in sheet.iter_rows(min_row=2)] == ["李明"]
+        filtered = login(county_user).get(reverse("cadre:export"), {"q": "王芳"})
+        sheet = load_workbook(io.BytesIO(filtered.content)).active
+        assert [r[2].value for r in sheet.iter_rows(min_row=2)] == ["王芳"]
+
+    def test_export_query_count_does_not_grow_with_rows(
+        self, login, county_user, village, django_assert_max_num_queries
+    ):
+        for _ in range(30):
+            CadreFactory(village=village)
+        client = login(county_user)
+        # session, user, the cadres with their units
+        with django_assert_max_num_queries(3):
+            client.get(reverse("cadre:export"))
+
+    def test_leaders_cannot_export_full_numbers(self, login, leader):
+        assert login(leader).get(reverse("cadre:export")).status_code == 403
+
+
+class TestCommand:
+    def test_dry_run_reports_and_writes_nothing(self, roster, county_user):
+        out = io.StringIO()
+        call_command("import_roster", str(roster), "--dry-run", "--user", "county", stdout=out)
+        assert "新增2，更新0，无变化0，错误0" in out.getvalue()
+        assert not Cadre.objects.exists()
+
+    def test_import_then_reimport_reports_no_changes(self, roster, county_user):
+        call_command("import_roster", str(roster), "--user", "county", stdout=io.StringIO())
+        out = io.StringIO()
+        call_command("import_roster", str(roster), "--user", "county", stdout=out)
+        assert "与系统中的数据完全一致，没有需要导入的变化" in out.getvalue()
+        assert Cadre.objects.count() == 2
+
+    def test_errors_exit_non_zero_and_write_nothing(self, tmp_path, village, county_user):
+        path = write_roster(
+            tmp_path / "bad.xlsx", [person(seq=101), person(name="王芳", seq=102, **{"村(社区)": "不存在村"})]
+        )
+        out = io.StringIO()
+        with pytest.raises(CommandError) as exc:
+            call_command("import_roster", str(path), "--user", "county", stdout=out)
+        assert "第4行 村(社区): 白水镇下找不到村(社区)“不存在村”" in out.getvalue()
+        assert "共2行，其中1行有错误" in str(exc.value)
+        assert not Cadre.objects.exists()
+
+
+class TestAdminImport:
+    def test_the_admin_import_goes_through_the_same_importer(self, client, county, village, tmp_path):
+        from tests.factories import UserFactory
+
+        admin = UserFactory(username="root", is_superuser=True, is_staff=True, county=county)
+        client.force_login(admin)
+        path = write_roster(tmp_path / "r.xlsx", [person(seq=101)], title=None, total_row=False)
+        with open(path, "rb") as handle:
+            response = client.post(reverse("admin:cadre_cadre_import"), {"import_file": handle, "format": "0"})
+        assert response.status_code == 200
+        result = response.context["result"]
+        assert not result.has_validation_errors() and result.totals["new"] == 1
+        assert not Cadre.objects.exists()
