@@ -59,8 +59,11 @@ def read_sheet_rows(path_or_file, *, max_rows: int | None = None) -> list[list]:
             if not workbook.sheet_names:
                 return []
             sheet = workbook.get_sheet_by_index(0)
-            if max_rows is not None and sheet.total_height > max_rows:
-                raise TooManyRows(f"文件“{name}”有{sheet.total_height}行，超过单次导入上限{max_rows}行，请分批导入。")
+            # total_height is the index of the last row, counted from 0.
+            if max_rows is not None and sheet.total_height + 1 > max_rows:
+                raise TooManyRows(
+                    f"文件“{name}”有{sheet.total_height + 1}行，超过单次导入上限{max_rows}行，请分批导入。"
+                )
             rows = [list(row) for row in sheet.to_python(skip_empty_area=False)]
             merged = sheet.merged_cell_ranges or []
     except TooManyRows as exc:

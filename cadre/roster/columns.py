@@ -24,6 +24,7 @@ EXAMPLE_MARK = "示例"  # a row whose 序号 says this is the template's exampl
 
 ROSTER_COLUMNS = (
     Column("seq", "序号", frozenset({"编号", "序"}), width=6),
+    # A township secretary's file may leave the township out (see parsing.parse_sheet).
     Column(
         "township",
         "乡镇(街道)",

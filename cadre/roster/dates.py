@@ -41,7 +41,7 @@ def parse_roster_date(value) -> tuple[dt.date, Precision] | None:
             return _build(int(year), int(month), None, value)
         if number.is_integer() and 1900 <= number < 2100:
             return dt.date(int(number), 1, 1), Precision.YEAR
-        if number.is_integer() and 19000101 <= number <= 21001231:
+        if number.is_integer() and (19000101 <= number <= 21001231 or 190001 <= number <= 210012):
             return _from_text(str(int(number)), value)
         if 1 <= number < 80000:
             return EXCEL_EPOCH + dt.timedelta(days=int(number)), Precision.DAY

@@ -111,17 +111,18 @@ def _suggest(name: str, candidates) -> str:
 
 
 def parse_sheet(rows: list[list], *, user) -> ParsedSheet:
+    optional = [c.key for c in ROSTER_COLUMNS if not c.required]
+    if user.role == Role.TOWNSHIP:
+        optional.append("township")  # their own township is meant
     try:
         header_index, cols = find_header_row(
             rows,
             {c.key: c.names for c in ROSTER_COLUMNS},
             labels={c.key: c.header for c in ROSTER_COLUMNS},
-            optional=[c.key for c in ROSTER_COLUMNS if not c.required],
+            optional=optional,
         )
     except ValueError as exc:
         return ParsedSheet(rows=[], present=set(), errors=[RowError(0, "", str(exc))])
-    if "township" not in cols and user.role != Role.TOWNSHIP:
-        return ParsedSheet(rows=[], present=set(), errors=[RowError(0, "", "表头缺少“乡镇(街道)”列。")])
     villages = VillageIndex(user)
     lookups = {key: code_lookup(key) for key in CHOICE_LABELS}
     parsed_rows = []
@@ -144,9 +145,12 @@ def _skippable(raw: dict) -> bool:
     filled = [t for t in texts if t]
     if not filled:
         return True
-    if compact_text(raw.get("name")) or compact_text(raw.get("id_number")):
+    has_person = bool(compact_text(raw.get("name")) or compact_text(raw.get("id_number")))
+    if len(set(filled)) == 1 and (len(filled) > 2 or not has_person):
+        return True  # one text over the whole row: a merged section title
+    if has_person:
         return filled[0].startswith(SKIP_PREFIXES) and not compact_text(raw.get("id_number"))
-    return filled[0].startswith(SKIP_PREFIXES) or len(set(filled)) == 1
+    return filled[0].startswith(SKIP_PREFIXES)
 
 
 def _parse_row(number: int, raw: dict, villages: VillageIndex, lookups: dict) -> ParsedRow:
@@ -205,6 +209,8 @@ def _parse_row(number: int, raw: dict, villages: VillageIndex, lookups: dict) ->
         values["party_joined_on"] = written[0] if written else None
         if written and values.get("political_status") and values["political_status"] not in PARTY_MEMBERS:
             parsed.error("party_joined_on", "只有中共党员或预备党员才能填写入党时间")
+        elif written and values.get("birth_date") and written[0] <= values["birth_date"]:
+            parsed.error("party_joined_on", "入党时间不能早于出生日期")
 
     township = compact_text(raw.get("township"))
     village = compact_text(raw.get("village"))

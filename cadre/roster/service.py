@@ -7,7 +7,6 @@ with bulk_create/bulk_update. The database constraints on Cadre stay the last wo
 that slipped past validation fails the whole import, never half of it.
 """
 
-import csv
 import datetime as dt
 import hashlib
 import io
@@ -35,8 +34,13 @@ IMPORTED_FIELDS = {
     "party_joined_on": "party_joined_on", "source": "source", "tier": "tier",
     "village_id": "village", "current_job": "current_job", "specialty": "specialty", "notes": "notes",
 }  # fmt: skip
-DEFAULTS = {"ethnicity": "汉族", "tier": Tier.VILLAGE, "status": Status.RESERVE, "phone": "",
-            "current_job": "", "specialty": "", "notes": "", "photo": "", "left_reason": ""}  # fmt: skip
+# A new cadre's values for what the file does not say: every column of the table, so that
+# each row written in bulk has the same columns.
+DEFAULTS = {
+    f.attname: f.get_default()
+    for f in Cadre._meta.concrete_fields
+    if f.attname not in ("id", "created_at", "updated_at")
+} | {"ethnicity": "汉族", "tier": Tier.VILLAGE, "status": Status.RESERVE}
 CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
 ACTION_LABELS = {CREATE: "新增", UPDATE: "更新", UNCHANGED: "无变化", ERROR: "有错误"}
 BATCH = 5000
@@ -293,27 +297,30 @@ def _insert(model, rows: list[dict]) -> None:
 
 
 def _copy(model, rows: list[dict], *, table: str | None = None) -> None:
-    """PostgreSQL COPY of the given rows into the model's table (or a table shaped like it)."""
+    """PostgreSQL COPY of the given rows into the model's table (or a table shaped like it).
+    Every row must carry the same keys."""
     columns = [f.attname for f in model._meta.concrete_fields if f.attname in rows[0]]
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    for row in rows:
-        writer.writerow([_copy_value(row[c]) for c in columns])
+    buffer.writelines(",".join([_copy_value(row[c]) for c in columns]) + "\n" for row in rows)
     buffer.seek(0)
     quote = connection.ops.quote_name
     target = table or quote(model._meta.db_table)
     with connection.cursor() as cursor:
         cursor.cursor.copy_expert(
-            f"COPY {target} ({', '.join(quote(c) for c in columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
+            f"COPY {target} ({', '.join(quote(c) for c in columns)}) FROM STDIN WITH (FORMAT csv)",
             buffer,
         )
 
 
-def _copy_value(value):
+def _copy_value(value) -> str:
+    """A CSV field for COPY: NULL is the empty unquoted field, so every text is quoted
+    (an empty text, or one reading \\N, stays a text)."""
     if value is None:
-        return "\\N"
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
+        return ""
+    if isinstance(value, str):
+        return '"' + value.replace('"', '""') + '"'
     if isinstance(value, bool):
         return "t" if value else "f"
-    return value
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return str(value)
