@@ -31,3 +31,10 @@ def can_write(user) -> bool:
 
 def can_manage_county(user) -> bool:
     return user.is_authenticated and (user.is_superuser or user.role == Role.COUNTY)
+
+
+def user_county_id(user) -> int | None:
+    """The county a user works in (a township secretary's through their township)."""
+    if user.township_id:
+        return user.township.county_id
+    return user.county_id

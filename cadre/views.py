@@ -6,6 +6,8 @@ from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
 from accounts.scoping import can_write
+from mentorship.selectors import cadre_mentorship
+from common.forms import add_service_errors
 from common.views import WriteRequiredMixin
 
 from . import selectors, services
@@ -53,6 +55,7 @@ class CadreDetailView(CadreObjectMixin, DetailView):
         context["show_full_numbers"] = writable
         if writable and self.object.allowed_transitions():
             context["status_form"] = StatusChangeForm(user=self.request.user, cadre=self.object)
+        context["mentorship"] = cadre_mentorship(cadre=self.object)
         return context
 
 
@@ -67,7 +70,7 @@ class CadreCreateView(WriteRequiredMixin, FormView):
         try:
             cadre = services.cadre_create(user=self.request.user, data=form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, f"已新增后备干部 {cadre.name}。")
         return redirect(cadre)
@@ -89,7 +92,7 @@ class CadreUpdateView(WriteRequiredMixin, CadreObjectMixin, FormView):
         try:
             cadre = services.cadre_update(user=self.request.user, cadre=form.instance, data=form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, f"已保存 {cadre.name} 的信息。")
         return redirect(cadre)
@@ -117,7 +120,7 @@ class CadreStatusView(WriteRequiredMixin, CadreObjectMixin, FormView):
                 reason=data["reason"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, f"{cadre.name} 的状态已变更为“{cadre.get_status_display()}”。")
         return redirect(cadre)

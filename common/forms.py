@@ -30,3 +30,13 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def add_service_errors(form, exc) -> None:
+    """Show a service's ValidationError on the form: on the field it names when the form
+    has that field, above the form otherwise."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

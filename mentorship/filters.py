@@ -1,0 +1,112 @@
+"""Filters for the mentorship API. Choices of units, mentors, cadres and pairings are
+narrowed to the caller's scope, so an id outside it is a 400, never a leak."""
+
+import django_filters
+from django.db.models import Q
+
+from cadre.selectors import cadre_list
+from org.selectors import township_list
+
+from . import selectors
+from .models import ActivityForm, Mentor, MentoringLog, MentorKind, Pairing
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Orders by the chosen fields, then by id, so pages never overlap or skip rows."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        return qs.order_by(*qs.query.order_by, "pk") if value else qs
+
+
+class _ScopedFilterSet(django_filters.FilterSet):
+    """Sets the queryset of each scoped choice filter from the request's user."""
+
+    scoped: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.request.user
+        for name, selector in self.scoped.items():
+            self.filters[name].queryset = selector(user=user)
+
+
+class MentorFilter(_ScopedFilterSet):
+    q = django_filters.CharFilter(label="搜索（姓名、单位、专长）", method="filter_search")
+    township = django_filters.ModelChoiceFilter(label="乡镇(街道)", queryset=None)
+    kind = django_filters.ChoiceFilter(label="导师类别", choices=MentorKind.choices)
+    is_active = django_filters.BooleanFilter(label="在库")
+    ordering = StableOrderingFilter(
+        label="排序",
+        fields=(
+            ("name", "name"),
+            ("township__name", "township"),
+            ("kind", "kind"),
+            ("active_count", "active_count"),
+            ("updated_at", "updated_at"),
+        ),
+        field_labels={
+            "name": "姓名",
+            "township": "乡镇",
+            "kind": "导师类别",
+            "active_count": "在帮人数",
+            "updated_at": "更新时间",
+        },
+    )
+
+    scoped = {"township": township_list}
+
+    class Meta:
+        model = Mentor
+        fields = ["q", "township", "kind", "is_active"]
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(unit__icontains=value) | Q(specialties__icontains=value))
+
+
+class PairingFilter(_ScopedFilterSet):
+    active = django_filters.BooleanFilter(label="在帮（未结束）", field_name="ended_on", lookup_expr="isnull")
+    township = django_filters.ModelChoiceFilter(
+        label="乡镇(街道)", field_name="cadre__village__township", queryset=None
+    )
+    mentor = django_filters.ModelChoiceFilter(label="导师", queryset=None)
+    cadre = django_filters.ModelChoiceFilter(label="后备干部", queryset=None)
+    ordering = StableOrderingFilter(
+        label="排序",
+        fields=(
+            ("started_on", "started_on"),
+            ("ended_on", "ended_on"),
+            ("cadre__name", "cadre"),
+            ("mentor__name", "mentor"),
+        ),
+        field_labels={"started_on": "结对时间", "ended_on": "结束时间", "cadre": "后备干部", "mentor": "导师"},
+    )
+
+    scoped = {"township": township_list, "mentor": selectors.mentor_list, "cadre": cadre_list}
+
+    class Meta:
+        model = Pairing
+        fields = ["active", "township", "mentor", "cadre"]
+
+
+class MentoringLogFilter(_ScopedFilterSet):
+    pairing = django_filters.ModelChoiceFilter(label="结对", queryset=None)
+    form = django_filters.ChoiceFilter(label="帮带形式", choices=ActivityForm.choices)
+    date = django_filters.DateFromToRangeFilter(label="日期")
+    township = django_filters.ModelChoiceFilter(
+        label="乡镇(街道)", field_name="pairing__cadre__village__township", queryset=None
+    )
+    ordering = StableOrderingFilter(
+        label="排序",
+        fields=(("date", "date"), ("hours", "hours"), ("created_at", "created_at")),
+        field_labels={"date": "日期", "hours": "时长", "created_at": "录入时间"},
+    )
+
+    scoped = {"township": township_list, "pairing": selectors.pairing_list}
+
+    class Meta:
+        model = MentoringLog
+        fields = ["pairing", "form", "date", "township"]

@@ -1,0 +1,93 @@
+from django import forms
+from django.utils import timezone
+
+from common.forms import BootstrapFormMixin, DateInput, FilterForm
+from org.selectors import township_list
+
+from .models import ActivityForm, Mentor, MentoringLog, MentorKind, Pairing
+from .selectors import mentor_list, reserves_without_mentor
+from .services import ATTACHMENT_TYPES
+
+
+class MentorForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Mentor
+        fields = ("township", "name", "kind", "unit", "post", "phone", "specialties", "max_mentees", "is_active")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = township_list(user=user)
+
+
+class MentorFilterForm(FilterForm):
+    q = forms.CharField(label="搜索", required=False)
+    township = forms.ModelChoiceField(label="乡镇(街道)", queryset=None, required=False, empty_label="全部乡镇")
+    kind = forms.ChoiceField(label="导师类别", choices=[("", "全部类别"), *MentorKind.choices], required=False)
+    active = forms.ChoiceField(label="在库", choices=[("", "全部"), ("1", "在库"), ("0", "已出库")], required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = township_list(user=user)
+
+
+class PairingForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Pairing
+        fields = ("cadre", "mentor", "started_on", "planned_end_on", "goals")
+        widgets = {
+            "started_on": DateInput(),
+            "planned_end_on": DateInput(),
+            "goals": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"].queryset = reserves_without_mentor(user=user)
+        self.fields["cadre"].label_from_instance = lambda c: f"{c.village.township.name} {c.village.name} {c.name}"
+        self.fields["mentor"].queryset = mentor_list(user=user).filter(is_active=True)
+        self.fields["mentor"].label_from_instance = (
+            lambda m: f"{m.township.name} {m.name}（{m.get_kind_display()}，已带{m.active_count}人）"
+        )
+        self.fields["started_on"].initial = timezone.localdate()
+
+
+class PairingEndForm(BootstrapFormMixin, forms.Form):
+    ended_on = forms.DateField(label="结束时间", widget=DateInput())
+    end_reason = forms.CharField(label="结束原因", max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ended_on"].initial = timezone.localdate()
+
+
+class MentoringLogForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = MentoringLog
+        fields = ("date", "form", "place", "hours", "entered_by", "content", "attachment")
+        widgets = {"date": DateInput(), "content": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"attachment": "可选，支持 " + "、".join(sorted(ATTACHMENT_TYPES)) + "，不超过10MB"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+        self.fields["form"].choices = ActivityForm.choices
+        self.fields["entered_by"].required = False
+
+
+class PolicyForm(BootstrapFormMixin, forms.Form):
+    mentee_limit = forms.IntegerField(
+        label="每名导师最多结对人数", min_value=1, max_value=20, help_text="1 为严格一对一"
+    )
+
+    def __init__(self, *args, policy, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mentee_limit"].initial = policy.mentee_limit
+        current = {r.form: r.every_months for r in policy.requirements.all()}
+        for form in ActivityForm:
+            self.fields[f"every_{form.value}"] = forms.IntegerField(
+                label=f"{form.label}：每几个月至少一次", min_value=1, max_value=24, required=False,
+                initial=current.get(form.value), help_text="留空表示不作要求",
+            )  # fmt: skip
+
+    def requirements(self) -> dict[str, int | None]:
+        return {form.value: self.cleaned_data.get(f"every_{form.value}") for form in ActivityForm}

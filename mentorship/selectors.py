@@ -1,0 +1,189 @@
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.shortcuts import get_object_or_404
+
+from accounts.scoping import township_scope
+from cadre.models import Cadre, Status
+from cadre.roster.columns import label_of
+
+from .dates import add_months
+from .models import FormRequirement, Mentor, MentoringLog, Pairing
+from .services import mentor_capacity, policy_for
+
+ACTIVE_RESERVE = (Status.RESERVE, Status.KEY_TRAINING)
+
+
+def mentor_list(*, user):
+    return (
+        Mentor.objects.filter(township_scope(user, path="township"))
+        .select_related("township", "township__county")
+        .annotate(active_count=Count("pairings", filter=Q(pairings__ended_on__isnull=True)))
+    )
+
+
+def mentor_get(*, user, pk) -> Mentor:
+    return get_object_or_404(mentor_list(user=user), pk=pk)
+
+
+def pairing_list(*, user):
+    return Pairing.objects.filter(township_scope(user, path="cadre__village__township")).select_related(
+        "cadre", "cadre__village", "cadre__village__township", "mentor"
+    )
+
+
+def pairing_get(*, user, pk) -> Pairing:
+    return get_object_or_404(pairing_list(user=user), pk=pk)
+
+
+def mentoring_log_list(*, user):
+    return MentoringLog.objects.filter(township_scope(user, path="pairing__cadre__village__township")).select_related(
+        "pairing", "pairing__cadre", "pairing__mentor", "created_by"
+    )
+
+
+def cadre_mentorship(*, cadre: Cadre) -> dict:
+    """What the cadre page shows: the current mentor, past pairings and the log."""
+    pairings = list(cadre.pairings.select_related("mentor").order_by("-started_on", "-pk"))
+    logs = MentoringLog.objects.filter(pairing__cadre=cadre).select_related("pairing__mentor").order_by("-date", "-pk")
+    active = next((p for p in pairings if p.is_active), None)
+    return {"active_pairing": active, "pairings": pairings, "logs": list(logs)}
+
+
+def reserves_without_mentor(*, user):
+    active_pairing = Pairing.objects.filter(cadre=OuterRef("pk"), ended_on__isnull=True)
+    return (
+        Cadre.objects.filter(township_scope(user, path="village__township"), status__in=ACTIVE_RESERVE)
+        .exclude(Exists(active_pairing))
+        .select_related("village", "village__township")
+        .order_by("village__township__name", "village__name", "name")
+    )
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    mentor: Mentor
+    score: int
+    reasons: list[str]
+    load: int
+    capacity: int
+
+
+def mentor_suggestions(*, user, cadre: Cadre, limit: int = 8) -> list[Suggestion]:
+    """Mentors with room for the reserve, best first: same township (镇带村), specialties
+    that match the reserve's source and specialty, lightest load (load balancing)."""
+    wanted = f"{cadre.specialty} {cadre.current_job} {label_of('source', cadre.source)}"
+    county_id = cadre.village.township.county_id
+    county_limit = policy_for(county_id).mentee_limit
+    suggestions = []
+    for mentor in mentor_list(user=user).filter(is_active=True, township__county_id=county_id):
+        capacity = mentor_capacity(mentor, county_limit=county_limit)
+        if mentor.active_count >= capacity:
+            continue
+        score, reasons = 0, []
+        if mentor.township_id == cadre.village.township_id:
+            score += 100
+            reasons.append("同一乡镇")
+        matched = [s for s in mentor.specialty_list if s in wanted]
+        if matched:
+            score += 30 * len(matched)
+            reasons.append("专长匹配：" + "、".join(matched))
+        score -= 10 * mentor.active_count
+        reasons.append(f"已带{mentor.active_count}/{capacity}人")
+        suggestions.append(Suggestion(mentor, score, reasons, mentor.active_count, capacity))
+    suggestions.sort(key=lambda s: (-s.score, s.mentor.name))
+    return suggestions[:limit]
+
+
+@dataclass(frozen=True)
+class Overdue:
+    pairing: Pairing
+    form_label: str
+    last_on: dt.date | None
+    due_on: dt.date
+
+    def days_overdue(self, today: dt.date) -> int:
+        return (today - self.due_on).days
+
+
+def due_date(*, started_on: dt.date, last_on: dt.date | None, every_months: int) -> dt.date:
+    """The last day by which the next activity of a form is due: ``every_months`` after
+    the last one, or after the pairing started when there was none yet."""
+    return add_months(last_on or started_on, every_months)
+
+
+def overdue_pairings(*, user, today: dt.date) -> list[Overdue]:
+    """Active pairings that missed a required activity form, in three queries."""
+    pairings = list(pairing_list(user=user).filter(ended_on__isnull=True).select_related("cadre__village__township"))
+    if not pairings:
+        return []
+    requirements = defaultdict(list)
+    for requirement in FormRequirement.objects.select_related("policy"):
+        requirements[requirement.policy.county_id].append(requirement)
+    last = {
+        (row["pairing_id"], row["form"]): row["last"]
+        for row in MentoringLog.objects.filter(pairing__in=pairings)
+        .values("pairing_id", "form")
+        .annotate(last=Max("date"))
+    }
+    overdue = []
+    for pairing in pairings:
+        for requirement in requirements[pairing.cadre.village.township.county_id]:
+            last_on = last.get((pairing.pk, requirement.form))
+            due_on = due_date(started_on=pairing.started_on, last_on=last_on, every_months=requirement.every_months)
+            if due_on < today:
+                overdue.append(Overdue(pairing, requirement.get_form_display(), last_on, due_on))
+    overdue.sort(key=lambda o: (o.pairing.cadre.village.township.name, o.due_on))
+    return overdue
+
+
+def compliance_by_township(*, user, today: dt.date) -> list[dict]:
+    """Per township: active pairings, pairings overdue, reserves with no mentor."""
+    from org.selectors import township_list
+
+    overdue = overdue_pairings(user=user, today=today)
+    overdue_pairing_ids = defaultdict(set)
+    for item in overdue:
+        overdue_pairing_ids[item.pairing.cadre.village.township_id].add(item.pairing.pk)
+    without = defaultdict(int)
+    for township_id in reserves_without_mentor(user=user).values_list("village__township_id", flat=True):
+        without[township_id] += 1
+    rows = []
+    for township in (
+        township_list(user=user)
+        .annotate(
+            active_pairings=Count(
+                "villages__cadres__pairings", filter=Q(villages__cadres__pairings__ended_on__isnull=True)
+            )
+        )
+        .order_by("name")
+    ):
+        rows.append(
+            {
+                "township": township,
+                "active_pairings": township.active_pairings,
+                "overdue": len(overdue_pairing_ids[township.pk]),
+                "without_mentor": without[township.pk],
+            }
+        )
+    return rows
+
+
+def county_mentee_limits(*, user) -> dict[int, int]:
+    """The mentee limit (每名导师最多结对人数) of every county in the user's scope, by county
+    id, in one query and without creating policies: a county with no stored policy gets
+    the model default, as ``policy_for`` would create it. Pass an entry as ``county_limit``
+    to ``services.mentor_capacity`` when rendering many mentors."""
+    from org.selectors import township_list
+
+    from .models import CountyPolicy
+
+    limits = defaultdict(lambda: CountyPolicy._meta.get_field("mentee_limit").default)
+    limits.update(
+        CountyPolicy.objects.filter(county__townships__in=township_list(user=user))
+        .values_list("county_id", "mentee_limit")
+        .distinct()
+    )
+    return limits

@@ -1,0 +1,169 @@
+"""Every change to mentors, pairings and mentoring logs goes through here."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from accounts.models import Role
+from accounts.scoping import can_manage_county, can_write, township_scope
+from cadre.models import Cadre, Status
+from org.models import Township
+
+from .models import CountyPolicy, EnteredBy, Mentor, MentoringLog, Pairing
+
+MENTOR_FIELDS = ("township", "name", "kind", "unit", "post", "phone", "specialties", "is_active", "max_mentees")
+LOG_FIELDS = ("date", "form", "place", "content", "hours", "attachment", "entered_by")
+ATTACHMENT_TYPES = {"pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png", "txt"}
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def _ensure_township_in_scope(*, user, township_id: int) -> None:
+    if not can_write(user):
+        raise PermissionDenied("您的角色只能查看，不能修改。")
+    if not Township.objects.filter(township_scope(user), pk=township_id).exists():
+        raise PermissionDenied("只能管理本辖区的导师和结对。")
+
+
+def _save(obj, *, user):
+    obj.full_clean()
+    obj._history_user = user
+    obj.save()
+    return obj
+
+
+def policy_for(county_id: int) -> CountyPolicy:
+    policy, _ = CountyPolicy.objects.get_or_create(county_id=county_id)
+    return policy
+
+
+# Mentors -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def mentor_create(*, user, data: dict) -> Mentor:
+    _ensure_township_in_scope(user=user, township_id=data["township"].pk)
+    return _save(Mentor(**{k: v for k, v in data.items() if k in MENTOR_FIELDS}), user=user)
+
+
+@transaction.atomic
+def mentor_update(*, user, mentor: Mentor, data: dict) -> Mentor:
+    stored_township = Mentor.objects.values_list("township_id", flat=True).get(pk=mentor.pk)
+    _ensure_township_in_scope(user=user, township_id=stored_township)
+    for key, value in data.items():
+        if key in MENTOR_FIELDS:
+            setattr(mentor, key, value)
+    if mentor.township_id != stored_township:
+        _ensure_township_in_scope(user=user, township_id=mentor.township_id)
+    return _save(mentor, user=user)
+
+
+# Pairings ------------------------------------------------------------------------------
+
+
+def mentor_capacity(mentor: Mentor, *, county_limit: int | None = None) -> int:
+    """How many reserves the mentor may take at once: their own limit, capped by the
+    county's (pass ``county_limit`` when checking many mentors of one county)."""
+    if county_limit is None:
+        county_limit = policy_for(mentor.township.county_id).mentee_limit
+    return min(mentor.max_mentees, county_limit)
+
+
+@transaction.atomic
+def pairing_create(
+    *, user, cadre: Cadre, mentor: Mentor, started_on: dt.date, planned_end_on: dt.date | None = None, goals: str = ""
+) -> Pairing:
+    """Pair a reserve with a mentor. Safe under concurrent requests: the mentor's row is
+    locked while their load is counted, and the database refuses a second active pairing
+    of the same reserve."""
+    _ensure_township_in_scope(user=user, township_id=cadre.village.township_id)
+    # Lock order: mentor, then cadre, in every caller, so two requests cannot deadlock.
+    mentor = Mentor.objects.select_for_update().select_related("township").get(pk=mentor.pk)
+    cadre = Cadre.objects.select_for_update().select_related("village__township").get(pk=cadre.pk)
+    if mentor.township.county_id != cadre.village.township.county_id:
+        raise ValidationError({"mentor": "导师与后备干部不在同一个县(区)。"})
+    if not mentor.is_active:
+        raise ValidationError({"mentor": f"导师{mentor.name}已不在导师库中。"})
+    if cadre.status not in (Status.RESERVE, Status.KEY_TRAINING):
+        raise ValidationError({"cadre": f"{cadre.name}当前状态为“{cadre.get_status_display()}”，不能结对。"})
+    if Pairing.objects.filter(cadre=cadre, ended_on__isnull=True).exists():
+        raise ValidationError({"cadre": f"{cadre.name}已有在帮导师，请先结束原结对再重新结对。"})
+    capacity = mentor_capacity(mentor)
+    if Pairing.objects.filter(mentor=mentor, ended_on__isnull=True).count() >= capacity:
+        raise ValidationError({"mentor": f"导师{mentor.name}已带满{capacity}名后备干部，不能再结对。"})
+    pairing = Pairing(
+        cadre=cadre, mentor=mentor, started_on=started_on, planned_end_on=planned_end_on, goals=goals,
+        created_by=user,
+    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            return _save(pairing, user=user)
+    except IntegrityError:
+        raise ValidationError({"cadre": f"{cadre.name}已有在帮导师，请先结束原结对再重新结对。"}) from None
+
+
+@transaction.atomic
+def pairing_end(*, user, pairing: Pairing, ended_on: dt.date, reason: str) -> Pairing:
+    pairing = Pairing.objects.select_for_update().select_related("cadre__village").get(pk=pairing.pk)
+    _ensure_township_in_scope(user=user, township_id=pairing.cadre.village.township_id)
+    if pairing.ended_on is not None:
+        raise ValidationError("该结对已经结束。")
+    if not reason.strip():
+        raise ValidationError({"end_reason": "请填写结束原因。"})
+    if ended_on < pairing.started_on:
+        raise ValidationError({"ended_on": "结束时间不能早于结对时间。"})
+    pairing.ended_on = ended_on
+    pairing.end_reason = reason.strip()
+    return _save(pairing, user=user)
+
+
+# Mentoring log -------------------------------------------------------------------------
+
+
+def default_entered_by(user) -> str:
+    return EnteredBy.TOWNSHIP if user.role == Role.TOWNSHIP else EnteredBy.COUNTY
+
+
+@transaction.atomic
+def mentoring_log_create(*, user, pairing: Pairing, data: dict) -> MentoringLog:
+    _ensure_township_in_scope(user=user, township_id=pairing.cadre.village.township_id)
+    log = MentoringLog(pairing=pairing, created_by=user, **{k: v for k, v in data.items() if k in LOG_FIELDS})
+    if not log.entered_by:
+        log.entered_by = default_entered_by(user)
+    if log.date and log.date < pairing.started_on:
+        raise ValidationError({"date": "帮带日期不能早于结对时间。"})
+    if log.date and pairing.ended_on and log.date > pairing.ended_on:
+        raise ValidationError({"date": "帮带日期不能晚于结对结束时间。"})
+    if log.attachment:
+        _check_attachment(log.attachment)
+    return _save(log, user=user)
+
+
+def _check_attachment(upload) -> None:
+    name = getattr(upload, "name", "") or ""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext not in ATTACHMENT_TYPES:
+        allowed = "、".join(sorted(ATTACHMENT_TYPES))
+        raise ValidationError({"attachment": f"附件类型不支持（.{ext or '无扩展名'}），只能上传：{allowed}"})
+    if upload.size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError({"attachment": "附件不能超过10MB。"})
+
+
+# County policy -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def policy_update(*, user, county_id: int, mentee_limit: int, requirements: dict[str, int | None]) -> CountyPolicy:
+    """Set the county's mentee limit and, per activity form, how many months may pass
+    between two activities (None: no requirement)."""
+    if not can_manage_county(user) or (user.county_id and user.county_id != county_id):
+        raise PermissionDenied("只有县委组织部可以修改导师帮带制度。")
+    policy = policy_for(county_id)
+    policy.mentee_limit = mentee_limit
+    _save(policy, user=user)
+    for form, months in requirements.items():
+        if months:
+            policy.requirements.update_or_create(form=form, defaults={"every_months": months})
+        else:
+            policy.requirements.filter(form=form).delete()
+    return policy

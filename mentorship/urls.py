@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "mentorship"
+
+urlpatterns = [
+    path("mentors/", views.MentorListView.as_view(), name="mentor-list"),
+    path("mentors/new/", views.MentorFormView.as_view(), name="mentor-create"),
+    path("mentors/<int:pk>/", views.MentorDetailView.as_view(), name="mentor-detail"),
+    path("mentors/<int:pk>/edit/", views.MentorFormView.as_view(), name="mentor-update"),
+    path("pairings/", views.PairingListView.as_view(), name="pairing-list"),
+    path("pairings/new/", views.PairingCreateView.as_view(), name="pairing-create"),
+    path("pairings/<int:pk>/", views.PairingDetailView.as_view(), name="pairing-detail"),
+    path("pairings/for-cadre/<int:cadre_pk>/", views.pairing_for_cadre, name="pairing-for-cadre"),
+    path("compliance/", views.ComplianceView.as_view(), name="compliance"),
+    path("policy/", views.PolicyView.as_view(), name="policy"),
+]

@@ -1,0 +1,245 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import FormView, ListView, TemplateView
+
+from accounts.scoping import can_manage_county, can_write, user_county_id
+from cadre.selectors import cadre_list
+from common.forms import add_service_errors
+from common.views import WriteRequiredMixin
+
+from . import selectors, services
+from .forms import MentorFilterForm, MentorForm, MentoringLogForm, PairingEndForm, PairingForm, PolicyForm
+
+
+class MentorListView(ListView):
+    template_name = "mentorship/mentor_list.html"
+    context_object_name = "mentors"
+    paginate_by = 30
+
+    def get_queryset(self):
+        self.filter_form = MentorFilterForm(self.request.GET or None, user=self.request.user)
+        mentors = selectors.mentor_list(user=self.request.user).order_by("township__name", "name")
+        if self.filter_form.is_valid():
+            data = self.filter_form.cleaned_data
+            if data["q"]:
+                mentors = mentors.filter(
+                    Q(name__icontains=data["q"]) | Q(unit__icontains=data["q"]) | Q(specialties__icontains=data["q"])
+                )
+            if data["township"]:
+                mentors = mentors.filter(township=data["township"])
+            if data["kind"]:
+                mentors = mentors.filter(kind=data["kind"])
+            if data["active"]:
+                mentors = mentors.filter(is_active=data["active"] == "1")
+        return mentors
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return {
+            **super().get_context_data(**kwargs),
+            "filter_form": self.filter_form,
+            "query_string": query.urlencode(),
+            "can_write": can_write(self.request.user),
+        }
+
+
+class MentorDetailView(TemplateView):
+    template_name = "mentorship/mentor_detail.html"
+
+    def get_context_data(self, **kwargs):
+        mentor = selectors.mentor_get(user=self.request.user, pk=self.kwargs["pk"])
+        return {
+            **super().get_context_data(**kwargs),
+            "mentor": mentor,
+            "capacity": services.mentor_capacity(mentor),
+            "pairings": selectors.pairing_list(user=self.request.user).filter(mentor=mentor),
+            "can_write": can_write(self.request.user),
+        }
+
+
+class MentorFormView(WriteRequiredMixin, FormView):
+    template_name = "mentorship/mentor_form.html"
+    form_class = MentorForm
+
+    def get_mentor(self):
+        if "pk" not in self.kwargs:
+            return None
+        return selectors.mentor_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.get_mentor()}
+
+    def form_valid(self, form):
+        mentor = self.get_mentor()
+        try:
+            if mentor is None:
+                mentor = services.mentor_create(user=self.request.user, data=form.cleaned_data)
+            else:
+                mentor = services.mentor_update(user=self.request.user, mentor=form.instance, data=form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"已保存导师 {mentor.name}。")
+        return redirect(mentor)
+
+
+class PairingListView(ListView):
+    template_name = "mentorship/pairing_list.html"
+    context_object_name = "pairings"
+    paginate_by = 30
+
+    def get_queryset(self):
+        pairings = selectors.pairing_list(user=self.request.user).order_by(
+            "cadre__village__township__name", "cadre__village__name", "cadre__name", "-started_on"
+        )
+        self.show = self.request.GET.get("show", "active")
+        if self.show == "active":
+            pairings = pairings.filter(ended_on__isnull=True)
+        elif self.show == "ended":
+            pairings = pairings.filter(ended_on__isnull=False)
+        return pairings
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "show": self.show, "query_string": f"show={self.show}",
+                "can_write": can_write(self.request.user)}  # fmt: skip
+
+
+class PairingCreateView(WriteRequiredMixin, FormView):
+    template_name = "mentorship/pairing_form.html"
+    form_class = PairingForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_initial(self):
+        return {"cadre": self.request.GET.get("cadre")}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        cadre_id = self.request.POST.get("cadre") or self.request.GET.get("cadre")
+        if cadre_id and str(cadre_id).isdigit():
+            cadre = cadre_list(user=self.request.user).filter(pk=cadre_id).first()
+            if cadre:
+                context["cadre"] = cadre
+                context["suggestions"] = selectors.mentor_suggestions(user=self.request.user, cadre=cadre)
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            pairing = services.pairing_create(
+                user=self.request.user, cadre=data["cadre"], mentor=data["mentor"], started_on=data["started_on"],
+                planned_end_on=data["planned_end_on"], goals=data["goals"],
+            )  # fmt: skip
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"已为 {pairing.cadre.name} 结对导师 {pairing.mentor.name}。")
+        return redirect(pairing)
+
+
+class PairingDetailView(TemplateView):
+    template_name = "mentorship/pairing_detail.html"
+
+    def get_pairing(self):
+        return selectors.pairing_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        pairing = kwargs.get("pairing") or self.get_pairing()
+        writable = can_write(self.request.user) and pairing.is_active
+        return {
+            **super().get_context_data(**kwargs),
+            "pairing": pairing,
+            "logs": pairing.logs.select_related("created_by"),
+            "log_form": kwargs.get("log_form") or (MentoringLogForm() if writable else None),
+            "end_form": kwargs.get("end_form") or (PairingEndForm() if writable else None),
+        }
+
+    def post(self, request, pk):
+        if not can_write(request.user):
+            raise PermissionDenied("您的角色只能查看。")
+        pairing = self.get_pairing()
+        if "end" in request.POST:
+            form = PairingEndForm(request.POST)
+            if form.is_valid():
+                try:
+                    services.pairing_end(user=request.user, pairing=pairing, ended_on=form.cleaned_data["ended_on"],
+                                         reason=form.cleaned_data["end_reason"])  # fmt: skip
+                    messages.success(request, "结对已结束。")
+                    return redirect(pairing)
+                except ValidationError as exc:
+                    add_service_errors(form, exc)
+            return self.render_to_response(self.get_context_data(pairing=pairing, end_form=form))
+        form = MentoringLogForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.mentoring_log_create(user=request.user, pairing=pairing, data=form.cleaned_data)
+                messages.success(request, "已添加帮带记录。")
+                return redirect(pairing)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+        return self.render_to_response(self.get_context_data(pairing=pairing, log_form=form))
+
+
+class ComplianceView(TemplateView):
+    template_name = "mentorship/compliance.html"
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        user = self.request.user
+        township_id = self.request.GET.get("township")
+        overdue = selectors.overdue_pairings(user=user, today=today)
+        without = selectors.reserves_without_mentor(user=user)
+        if township_id and township_id.isdigit():
+            overdue = [o for o in overdue if o.pairing.cadre.village.township_id == int(township_id)]
+            without = without.filter(village__township_id=township_id)
+        return {
+            **super().get_context_data(**kwargs),
+            "today": today,
+            "townships": selectors.compliance_by_township(user=user, today=today),
+            "overdue": [(o, o.days_overdue(today)) for o in overdue],
+            "without": without,
+            "township_id": township_id,
+        }
+
+
+class PolicyView(FormView):
+    template_name = "mentorship/policy.html"
+    form_class = PolicyForm
+
+    def dispatch(self, request, *args, **kwargs):
+        county = user_county_id(request.user)
+        if county is None:
+            raise PermissionDenied("请以县委组织部账号设置导师帮带制度。")
+        self.county_id = county
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "policy": services.policy_for(self.county_id)}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "can_edit": can_manage_county(self.request.user)}
+
+    def form_valid(self, form):
+        if not can_manage_county(self.request.user):
+            raise PermissionDenied("只有县委组织部可以修改导师帮带制度。")
+        services.policy_update(
+            user=self.request.user, county_id=self.county_id, mentee_limit=form.cleaned_data["mentee_limit"],
+            requirements=form.requirements(),
+        )  # fmt: skip
+        messages.success(self.request, "导师帮带制度已保存。")
+        return redirect("mentorship:policy")
+
+
+def pairing_for_cadre(request, cadre_pk):
+    """From a cadre page: their pairing if they have one, else the pairing form."""
+    cadre = get_object_or_404(cadre_list(user=request.user), pk=cadre_pk)
+    active = cadre.pairings.filter(ended_on__isnull=True).first()
+    if active:
+        return redirect(active)
+    return redirect(f"{reverse('mentorship:pairing-create')}?cadre={cadre.pk}")
