@@ -232,16 +232,23 @@ class ImportState(models.TextChoices):
     REFUSED = "refused", "未导入"
 
 
+class ImportKind(models.TextChoices):
+    ROSTER = "roster", "后备干部花名册"
+    MENTORS = "mentors", "导师库"
+
+
 class RosterImport(TimeStampedModel):
-    """An uploaded roster between preview and confirmation, kept afterwards as the record
+    """An uploaded file between preview and confirmation, kept afterwards as the record
     of who imported what. The file itself is deleted once it has been imported."""
 
     State = ImportState
+    Kind = ImportKind
 
     id = models.UUIDField("编号", primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="导入人", on_delete=models.PROTECT, related_name="roster_imports"
     )
+    kind = models.CharField("类型", max_length=10, choices=ImportKind.choices, default=ImportKind.ROSTER)
     filename = models.CharField("文件名", max_length=255)
     file = models.FileField("文件", upload_to="roster_imports/%Y/%m/", blank=True)
     sha256 = models.CharField("文件校验值", max_length=64)
@@ -251,11 +258,12 @@ class RosterImport(TimeStampedModel):
     applied_at = models.DateTimeField("导入时间", null=True, blank=True)
 
     class Meta:
-        verbose_name = "花名册导入记录"
-        verbose_name_plural = "花名册导入记录"
+        verbose_name = "导入记录"
+        verbose_name_plural = "导入记录"
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=Q(state__in=ImportState.values), name="roster_import_state_valid"),
+            models.CheckConstraint(condition=Q(kind__in=ImportKind.values), name="roster_import_kind_valid"),
             models.CheckConstraint(
                 condition=~Q(state="applied") | Q(applied_at__isnull=False), name="roster_import_applied_has_time"
             ),

@@ -6,9 +6,9 @@ from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
 from accounts.scoping import can_write
-from mentorship.selectors import cadre_mentorship
 from common.forms import add_service_errors
 from common.views import WriteRequiredMixin
+from mentorship.selectors import cadre_mentorship
 
 from . import selectors, services
 from .filters import CadreFilter

@@ -41,7 +41,8 @@ class MentorViewSet(_ListRetrieveViewSet):
     filterset_class = MentorFilter
 
     def get_queryset(self):
-        return selectors.mentor_list(user=self.request.user)
+        # Meta.ordering is not applied to a grouped (annotated) query: order explicitly.
+        return selectors.mentor_list(user=self.request.user).order_by("township__name", "name", "pk")
 
     def get_object(self):
         return selectors.mentor_get(user=self.request.user, pk=self.kwargs["pk"])
@@ -121,9 +122,7 @@ class MentoringLogViewSet(_ListRetrieveViewSet):
 
     def get_queryset(self):
         # The output names the township of each row's cadre.
-        return selectors.mentoring_log_list(user=self.request.user).select_related(
-            "pairing__cadre__village__township"
-        )
+        return selectors.mentoring_log_list(user=self.request.user).select_related("pairing__cadre__village__township")
 
     @extend_schema(request=MentoringLogInputSerializer, responses={201: MentoringLogSerializer})
     def create(self, request):

@@ -7,12 +7,15 @@ from django.utils import timezone
 from django.views.generic import FormView, ListView, TemplateView
 
 from accounts.scoping import can_manage_county, can_write, user_county_id
+from cadre.models import RosterImport
+from cadre.roster.views import RosterUploadView, attachment
 from cadre.selectors import cadre_list
 from common.forms import add_service_errors
-from common.views import WriteRequiredMixin
+from common.views import WriteRequiredMixin, write_required
 
 from . import selectors, services
 from .forms import MentorFilterForm, MentorForm, MentoringLogForm, PairingEndForm, PairingForm, PolicyForm
+from .importing import mentor_template
 
 
 class MentorListView(ListView):
@@ -243,3 +246,13 @@ def pairing_for_cadre(request, cadre_pk):
     if active:
         return redirect(active)
     return redirect(f"{reverse('mentorship:pairing-create')}?cadre={cadre.pk}")
+
+
+class MentorUploadView(RosterUploadView):
+    template_name = "mentorship/mentor_upload.html"
+    kind = RosterImport.Kind.MENTORS
+
+
+@write_required
+def mentor_template_download(request):
+    return attachment(mentor_template(), "导师库模板.xlsx")

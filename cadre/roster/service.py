@@ -106,8 +106,8 @@ def roster_import(
     """Import a roster file (path, bytes or file object). With ``dry_run`` nothing is
     written. With ``expected_digest`` the import goes ahead only if the plan is still the
     one that was previewed. Raises PermissionDenied for read-only users."""
-    _ensure_may_import(user)
-    data, filename = _load(source, filename)
+    ensure_may_import(user)
+    data, filename = load_source(source, filename)
     try:
         rows = read_roster(data, filename)
     except RosterFileError as exc:
@@ -122,7 +122,7 @@ def roster_import_rows(
 ) -> RosterReport:
     """The same as roster_import for rows already read from a sheet (the admin's
     django-import-export flow hands over a parsed dataset)."""
-    _ensure_may_import(user)
+    ensure_may_import(user)
     report = RosterReport(filename=filename, dry_run=dry_run)
     sheet = parse_sheet(rows, user=user)
     report.file_errors.extend(sheet.errors)
@@ -142,12 +142,12 @@ def roster_import_rows(
     return report
 
 
-def _ensure_may_import(user) -> None:
+def ensure_may_import(user) -> None:
     if not can_write(user):
         raise PermissionDenied("您的角色只能查看，不能导入。")
 
 
-def _load(source, filename):
+def load_source(source, filename):
     if isinstance(source, bytes):
         return source, filename or "上传的文件.xlsx"
     if hasattr(source, "read"):

@@ -19,12 +19,21 @@ from .service import RosterReport, roster_import
 PREVIEW_TTL = dt.timedelta(minutes=30)
 
 
-def roster_preview(*, user, filename: str, data: bytes) -> tuple[RosterImport, RosterReport]:
+def _importer(kind: str):
+    if kind == RosterImport.Kind.MENTORS:
+        from mentorship.importing import mentor_import
+
+        return mentor_import
+    return roster_import
+
+
+def roster_preview(*, user, filename: str, data: bytes, kind: str = RosterImport.Kind.ROSTER):
+    """Check an uploaded file (a roster or, with ``kind``, a mentor pool) without writing."""
     if not can_write(user):
         raise PermissionDenied("您的角色只能查看，不能导入。")
-    report = roster_import(data, user=user, dry_run=True, filename=filename)
+    report = _importer(kind)(data, user=user, dry_run=True, filename=filename)
     upload = RosterImport(
-        user=user, filename=filename[:255], sha256=hashlib.sha256(data).hexdigest(), digest=report.digest,
+        user=user, kind=kind, filename=filename[:255], sha256=hashlib.sha256(data).hexdigest(), digest=report.digest,
         counts=report.counts,
         state=RosterImport.State.PREVIEWED if report.ok else RosterImport.State.REFUSED,
     )  # fmt: skip
@@ -47,7 +56,9 @@ def roster_confirm(*, user, upload_id) -> tuple[RosterImport, RosterReport]:
         if hashlib.sha256(data).hexdigest() != upload.sha256:
             _refuse(upload)
             raise ValidationError("预览之后文件已被改动，请重新上传并预览。")
-        report = roster_import(data, user=user, dry_run=False, filename=upload.filename, expected_digest=upload.digest)
+        report = _importer(upload.kind)(
+            data, user=user, dry_run=False, filename=upload.filename, expected_digest=upload.digest
+        )
         if not report.applied:
             _refuse(upload)
             raise ValidationError([str(e) for e in report.errors] or "导入未完成。")

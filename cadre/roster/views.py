@@ -13,6 +13,7 @@ from common.views import WriteRequiredMixin, write_required
 
 from .. import selectors
 from ..filters import CadreFilter
+from ..models import RosterImport
 from ..resources import CadreResource
 from .reading import ACCEPTED, MAX_FILE_BYTES
 from .uploads import roster_confirm, roster_preview
@@ -26,14 +27,17 @@ class UploadForm(BootstrapFormMixin, forms.Form):
     file = forms.FileField(label="花名册文件", help_text=f"支持 {ACCEPTED}，不超过{MAX_FILE_BYTES // 1024 // 1024}MB")
 
 
-def _attachment(data: bytes, filename: str) -> HttpResponse:
+def attachment(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
 
 
 class RosterUploadView(WriteRequiredMixin, View):
+    """Upload → preview. Subclasses import other kinds of file (see mentorship)."""
+
     template_name = "cadre/roster_upload.html"
+    kind = RosterImport.Kind.ROSTER
 
     def get(self, request):
         return render(request, self.template_name, {"form": UploadForm()})
@@ -46,7 +50,7 @@ class RosterUploadView(WriteRequiredMixin, View):
         if upload.size > MAX_FILE_BYTES:
             form.add_error("file", f"文件过大，单个文件不能超过{MAX_FILE_BYTES // 1024 // 1024}MB，请分批导入。")
             return render(request, self.template_name, {"form": form})
-        record, report = roster_preview(user=request.user, filename=upload.name, data=upload.read())
+        record, report = roster_preview(user=request.user, filename=upload.name, data=upload.read(), kind=self.kind)
         shown = [o for o in report.outcomes if o.action != "unchanged"]
         return render(
             request,
@@ -60,21 +64,29 @@ class RosterUploadView(WriteRequiredMixin, View):
         )
 
 
+AFTER_IMPORT = {
+    RosterImport.Kind.ROSTER: ("cadre:import", "cadre:list"),
+    RosterImport.Kind.MENTORS: ("mentorship:mentor-import", "mentorship:mentor-list"),
+}
+
+
 class RosterConfirmView(WriteRequiredMixin, View):
     def post(self, request, pk):
+        kind = RosterImport.objects.filter(pk=pk, user=request.user).values_list("kind", flat=True).first()
+        retry, done = AFTER_IMPORT.get(kind, AFTER_IMPORT[RosterImport.Kind.ROSTER])
         try:
             record, report = roster_confirm(user=request.user, upload_id=pk)
         except ValidationError as exc:
             for message in exc.messages[:20]:
                 messages.error(request, message)
-            return redirect("cadre:import")
+            return redirect(retry)
         messages.success(request, f"“{record.filename}”导入完成。{report.summary()}")
-        return redirect("cadre:list")
+        return redirect(done)
 
 
 @write_required
 def roster_template_download(request):
-    return _attachment(roster_template(), "村级后备干部花名册模板.xlsx")
+    return attachment(roster_template(), "村级后备干部花名册模板.xlsx")
 
 
 @write_required
@@ -82,4 +94,4 @@ def roster_export_download(request):
     """The current filtered list, as the importer reads it back."""
     cadres = CadreFilter(request.GET, queryset=selectors.cadre_list(user=request.user), request=request).qs
     dataset = CadreResource().export(queryset=cadres)
-    return _attachment(roster_export(dataset), f"后备干部花名册_{timezone.localdate():%Y%m%d}.xlsx")
+    return attachment(roster_export(dataset), f"后备干部花名册_{timezone.localdate():%Y%m%d}.xlsx")

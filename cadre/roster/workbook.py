@@ -24,46 +24,55 @@ def _keys(include_seq: bool) -> list[str]:
     return [c.key for c in ROSTER_COLUMNS if include_seq or c.key != "seq"]
 
 
+ROSTER_EXAMPLE = {
+    "seq": EXAMPLE_MARK, "township": "白水镇", "village": "枫树村", "name": "张三", "gender": "男",
+    "ethnicity": "汉族", "id_number": "431121199503141016", "birth_date": "1995.03", "phone": "13812345678",
+    "education": "大专", "political_status": "中共党员", "party_joined_on": "2018.07", "source": "返乡农民工",
+    "tier": "村级", "current_job": "村委会文书", "specialty": "电商", "notes": "示例行，导入时自动跳过，可删除",
+}  # fmt: skip
+
+
 def roster_template() -> bytes:
     """A blank roster: the headers (required ones in red), drop-down lists for the coded
     fields, ID and phone columns formatted as text, and one example row that the importer
     skips (its 序号 says 示例)."""
-    keys = _keys(include_seq=True)
+    return template_workbook(
+        title="后备干部花名册",
+        columns=[COLUMNS_BY_KEY[k] for k in _keys(include_seq=True)],
+        choices={key: [labels[0] for labels in by_code.values()] for key, by_code in CHOICE_LABELS.items()},
+        text_keys=TEXT_COLUMNS,
+        example=ROSTER_EXAMPLE,
+        comments={"id_number": "18位身份证号，请以文本格式填写，末位X可大写或小写。性别和出生日期须与身份证号一致。"},
+    )
+
+
+def template_workbook(*, title, columns, choices, text_keys, example, comments) -> bytes:
+    """A blank import template: headers (required ones in red), a drop-down list for each
+    column in ``choices``, text format for ``text_keys``, an example row and header notes."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "后备干部花名册"
-    sheet.append([COLUMNS_BY_KEY[k].header for k in keys])
-    for index, key in enumerate(keys, start=1):
-        column = COLUMNS_BY_KEY[key]
+    sheet.title = title
+    sheet.append([column.header for column in columns])
+    for index, column in enumerate(columns, start=1):
         cell = sheet.cell(row=1, column=index)
         cell.fill = HEADER_FILL
         cell.font = REQUIRED_FONT if column.required else Font(bold=True)
         cell.alignment = Alignment(horizontal="center")
+        if column.key in comments:
+            cell.comment = Comment(comments[column.key], "县委组织部")
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = column.width
-        if key in TEXT_COLUMNS:
+        if column.key in text_keys:
             for row in range(2, VALIDATION_ROWS + 2):
                 sheet.cell(row=row, column=index).number_format = "@"
-        if key in CHOICE_LABELS:
-            labels = ",".join(labels[0] for labels in CHOICE_LABELS[key].values())
+        if column.key in choices:
             validation = DataValidation(
-                type="list", formula1=f'"{labels}"', allow_blank=not column.required,
+                type="list", formula1='"' + ",".join(choices[column.key]) + '"', allow_blank=not column.required,
                 showErrorMessage=True, errorTitle="输入有误", error=f"请从下拉列表中选择{column.header}",
             )  # fmt: skip
             validation.add(f"{letter}2:{letter}{VALIDATION_ROWS + 1}")
             sheet.add_data_validation(validation)
-    sheet.cell(row=1, column=keys.index("id_number") + 1).comment = Comment(
-        "18位身份证号，请以文本格式填写，末位X可大写或小写。性别和出生日期须与身份证号一致。", "县委组织部"
-    )
-    example = {
-        "seq": EXAMPLE_MARK, "township": "白水镇", "village": "枫树村", "name": "张三", "gender": "男",
-        "ethnicity": "汉族", "id_number": "431121199503141016", "birth_date": "1995.03", "phone": "13812345678",
-        "education": "大专", "political_status": "中共党员", "party_joined_on": "2018.07", "source": "返乡农民工",
-        "tier": "村级", "current_job": "村委会文书", "specialty": "电商", "notes": "示例行，导入时自动跳过，可删除",
-    }  # fmt: skip
-    for index, key in enumerate(keys, start=1):
-        cell = sheet.cell(row=2, column=index, value=example[key])
-        cell.font = EXAMPLE_FONT
+        sheet.cell(row=2, column=index, value=example.get(column.key, "")).font = EXAMPLE_FONT
     sheet.freeze_panes = "A2"
     return _save(workbook)
 
