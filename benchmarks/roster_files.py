@@ -234,9 +234,7 @@ def _changed(row: dict, rng: random.Random) -> dict:
     """The same person with one field really changed: a new phone number or a new job."""
     row = dict(row)
     if row["phone"] and rng.random() < 0.5:
-        old = "".join(
-            row["phone"].translate({ord(c): ord("0") + i for i, c in enumerate("０１２３４５６７８９")}).split()
-        )
+        old = "".join(unicodedata.normalize("NFKC", row["phone"]).split())
         new = old
         while new == old:
             new = rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}"

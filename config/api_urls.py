@@ -4,12 +4,16 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from cadre.api import CadreViewSet
+from mentorship.api import MentoringLogViewSet, MentorViewSet, PairingViewSet
 from org.api import TownshipViewSet, VillageViewSet
 
 router = DefaultRouter()
 router.register("townships", TownshipViewSet, basename="township")
 router.register("villages", VillageViewSet, basename="village")
 router.register("cadres", CadreViewSet, basename="cadre")
+router.register("mentors", MentorViewSet, basename="mentor")
+router.register("pairings", PairingViewSet, basename="pairing")
+router.register("mentoring-logs", MentoringLogViewSet, basename="mentoring-log")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

@@ -102,6 +102,6 @@ class TestMentorUploadPages:
         out = io.StringIO()
         call_command("import_mentors", str(workbook(tmp_path / "m.xlsx", ROWS)), "--user", "county", stdout=out)
         assert "新增2，更新0，无变化0，错误0" in out.getvalue()
+        bad = workbook(tmp_path / "bad.xlsx", [["白水镇", "", "", "", "", "", "", ""]])
         with pytest.raises(CommandError):
-            call_command("import_mentors", str(workbook(tmp_path / "bad.xlsx", [["白水镇", "", "", "", "", "", "", ""]])),
-                         "--user", "county", stdout=io.StringIO())  # fmt: skip
+            call_command("import_mentors", str(bad), "--user", "county", stdout=io.StringIO())
