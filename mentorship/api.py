@@ -2,6 +2,7 @@
 log. Rows come from mentorship.selectors (scoped to the caller), changes go through
 mentorship.services; a row outside the caller's scope is a 404."""
 
+from django.http import FileResponse, Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -130,3 +131,13 @@ class MentoringLogViewSet(_ListRetrieveViewSet):
         pairing = data.pop("pairing")
         log = services.mentoring_log_create(user=request.user, pairing=pairing, data=data)
         return Response(self.get_serializer(self.get_queryset().get(pk=log.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"])
+    def attachment(self, request, pk=None):
+        """下载附件（同样按辖区限制）。"""
+        entry = self.get_object()
+        if not entry.attachment:
+            raise Http404("没有附件")
+        name = entry.attachment.name.rsplit("/", 1)[-1]
+        return FileResponse(entry.attachment.open("rb"), as_attachment=True, filename=name)

@@ -139,11 +139,11 @@ def overdue_pairings(*, user, today: dt.date) -> list[Overdue]:
     return overdue
 
 
-def compliance_by_township(*, user, today: dt.date) -> list[dict]:
-    """Per township: active pairings, pairings overdue, reserves with no mentor."""
+def compliance_by_township(*, user, overdue: list[Overdue]) -> list[dict]:
+    """Per township: active pairings, pairings overdue (from overdue_pairings), reserves
+    with no mentor."""
     from org.selectors import township_list
 
-    overdue = overdue_pairings(user=user, today=today)
     overdue_pairing_ids = defaultdict(set)
     for item in overdue:
         overdue_pairing_ids[item.pairing.cadre.village.township_id].add(item.pairing.pk)

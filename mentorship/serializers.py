@@ -3,6 +3,7 @@ validates and saves; output serializers render what the selectors loaded."""
 
 from decimal import Decimal
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from cadre.models import Cadre
@@ -141,6 +142,7 @@ class MentoringLogSerializer(serializers.ModelSerializer):
     form_display = serializers.CharField(source="get_form_display", read_only=True, label="帮带形式")
     entered_by_display = serializers.CharField(source="get_entered_by_display", read_only=True, label="填报方")
     created_by = serializers.CharField(source="created_by.username", read_only=True, label="录入人")
+    attachment = serializers.SerializerMethodField(label="附件")
 
     class Meta:
         model = MentoringLog
@@ -167,6 +169,14 @@ class MentoringLogSerializer(serializers.ModelSerializer):
             "updated_at",
         )
         extra_kwargs = {"hours": HOURS_KWARGS}
+
+    def get_attachment(self, obj) -> str | None:
+        """Attachments are personal records: served by a view that checks the caller's scope."""
+        if not obj.attachment:
+            return None
+        url = reverse("mentoring-log-attachment", args=[obj.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
 
 
 class MentoringLogInputSerializer(serializers.ModelSerializer):

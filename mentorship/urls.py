@@ -15,6 +15,7 @@ urlpatterns = [
     path("pairings/new/", views.PairingCreateView.as_view(), name="pairing-create"),
     path("pairings/<int:pk>/", views.PairingDetailView.as_view(), name="pairing-detail"),
     path("pairings/for-cadre/<int:cadre_pk>/", views.pairing_for_cadre, name="pairing-for-cadre"),
+    path("logs/<int:pk>/attachment/", views.mentoring_log_attachment, name="log-attachment"),
     path("compliance/", views.ComplianceView.as_view(), name="compliance"),
     path("policy/", views.PolicyView.as_view(), name="policy"),
 ]

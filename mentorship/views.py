@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -197,6 +198,7 @@ class ComplianceView(TemplateView):
         user = self.request.user
         township_id = self.request.GET.get("township")
         overdue = selectors.overdue_pairings(user=user, today=today)
+        townships = selectors.compliance_by_township(user=user, overdue=overdue)
         without = selectors.reserves_without_mentor(user=user)
         if township_id and township_id.isdigit():
             overdue = [o for o in overdue if o.pairing.cadre.village.township_id == int(township_id)]
@@ -204,7 +206,7 @@ class ComplianceView(TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "today": today,
-            "townships": selectors.compliance_by_township(user=user, today=today),
+            "townships": townships,
             "overdue": [(o, o.days_overdue(today)) for o in overdue],
             "without": without,
             "township_id": township_id,
@@ -256,3 +258,13 @@ class MentorUploadView(RosterUploadView):
 @write_required
 def mentor_template_download(request):
     return attachment(mentor_template(), "导师库模板.xlsx")
+
+
+def mentoring_log_attachment(request, pk):
+    """Attachments are personal records: served only to users who may see the pairing."""
+    entry = get_object_or_404(selectors.mentoring_log_list(user=request.user), pk=pk)
+    if not entry.attachment:
+        raise Http404("没有附件")
+    return FileResponse(
+        entry.attachment.open("rb"), as_attachment=True, filename=entry.attachment.name.rsplit("/", 1)[-1]
+    )
