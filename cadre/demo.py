@@ -304,6 +304,7 @@ class DemoResult:
     status_counts: dict = field(default_factory=dict)
     users_created: int = 0
     logins: list = field(default_factory=list)  # (username, role label, unit, name, password note)
+    mentoring: object = None  # mentorship.demo.MentoringResult
 
     @property
     def created_anything(self) -> bool:
@@ -314,6 +315,7 @@ class DemoResult:
             or self.seats_filled
             or self.cadres_created
             or self.users_created
+            or (self.mentoring is not None and self.mentoring.created_anything)
         )
 
 
@@ -521,6 +523,9 @@ def demo_load() -> DemoResult:
     townships = {t.name: t for t in Township.objects.filter(county=county)}
 
     admin = _demo_users(county, townships, result)
+    from mentorship.demo import MentoringDemo  # here: mentorship.demo builds on this module
+
+    mentoring = MentoringDemo(plan=plan, county=county, townships=townships, admin=admin)
 
     # Seat holders: only vacant seats are filled, so a re-run changes nothing.
     seats = {(s.village_id, s.post, s.number): s for s in Seat.objects.filter(village__in=villages.values())}
@@ -546,11 +551,13 @@ def demo_load() -> DemoResult:
             continue
         village = villages[(cadre_plan.township, cadre_plan.village)]
         cadre = cadre_create(user=admin, data={**cadre_plan.data, "village": village})
+        mentoring.cadre_created(cadre)  # while still a reserve: pairings start before any seat
         seat = seats.get((village.pk, *cadre_plan.seat_key)) if cadre_plan.seat_key else None
         cadre = _apply_lifecycle(admin, cadre, cadre_plan, seat)
         status_counts[cadre.status] += 1
         result.cadres_created += 1
     result.status_counts = status_counts
+    result.mentoring = mentoring.finish()
     return result
 
 

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from accounts.scoping import can_write, township_scope
+from mentorship.services import pairing_end_for_cadre
 from org.models import Seat, Village
 
 from .models import Cadre, Status
@@ -98,6 +99,12 @@ def cadre_change_status(
         cadre.left_reason = reason.strip()
         if cadre.seat_id:
             Seat.objects.filter(pk=cadre.seat_id).update(holder_name="", holder_since=None)
+    if to in (Status.SEATED, Status.LEFT):
+        # A reserve who enters a seat or leaves no longer takes a mentor's place.
+        pairing_end_for_cadre(
+            user=user, cadre=cadre, on=on,
+            reason="后备干部进入村“两委”班子" if to == Status.SEATED else f"后备干部退出：{cadre.left_reason}",
+        )  # fmt: skip
     cadre.status = to
     return _save(cadre, user=user, reason=f"状态变更为{to.label}")
 

@@ -112,9 +112,23 @@ def pairing_end(*, user, pairing: Pairing, ended_on: dt.date, reason: str) -> Pa
         raise ValidationError({"end_reason": "请填写结束原因。"})
     if ended_on < pairing.started_on:
         raise ValidationError({"ended_on": "结束时间不能早于结对时间。"})
+    last_log = pairing.logs.order_by("-date").values_list("date", flat=True).first()
+    if last_log and ended_on < last_log:
+        raise ValidationError({"ended_on": f"结束时间不能早于最后一次帮带记录（{last_log:%Y-%m-%d}）。"})
     pairing.ended_on = ended_on
     pairing.end_reason = reason.strip()
     return _save(pairing, user=user)
+
+
+def pairing_end_for_cadre(*, user, cadre: Cadre, on: dt.date, reason: str) -> Pairing | None:
+    """End the reserve's active pairing, if any, when they leave the reserve (entering a
+    seat or leaving): no earlier than the pairing's start or its last log."""
+    pairing = Pairing.objects.filter(cadre=cadre, ended_on__isnull=True).first()
+    if pairing is None:
+        return None
+    last_log = pairing.logs.order_by("-date").values_list("date", flat=True).first()
+    ended_on = max(d for d in (on, pairing.started_on, last_log) if d)
+    return pairing_end(user=user, pairing=pairing, ended_on=ended_on, reason=reason)
 
 
 # Mentoring log -------------------------------------------------------------------------

@@ -1,13 +1,18 @@
+import datetime as dt
 import io
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Count
+from django.db.models import Count, Max
 
 from accounts.models import Role, User
 from cadre.demo import DEMO_PASSWORD, REFERENCE_DATE, demo_plan
 from cadre.models import COLLEGE_OR_ABOVE, Cadre, Status
 from common.idcard import age_on, parse_id_number
+from mentorship.dates import add_months
+from mentorship.demo import MENTEE_LIMIT, mentoring_plan, mentoring_shift
+from mentorship.models import ActivityForm, CountyPolicy, Mentor, MentoringLog, MentorKind, Pairing
+from mentorship.selectors import overdue_pairings, reserves_without_mentor
 from org.models import County, Seat, Township, Village
 
 
@@ -28,6 +33,12 @@ def snapshot():
         "history": Cadre.history.count(),
         "users": User.objects.count(),
         "statuses": dict(Cadre.objects.values_list("status").annotate(n=Count("pk"))),
+        "mentors": Mentor.objects.count(),
+        "active_mentors": Mentor.objects.filter(is_active=True).count(),
+        "pairings": Pairing.objects.count(),
+        "active_pairings": Pairing.objects.filter(ended_on__isnull=True).count(),
+        "logs": MentoringLog.objects.count(),
+        "mentoring_history": Mentor.history.count() + Pairing.history.count() + MentoringLog.history.count(),
     }
 
 
@@ -37,6 +48,24 @@ def test_plan_is_deterministic():
     assert first.seats == second.seats
     ids = [c.data["id_number"] for c in first.cadres]
     assert len(ids) == len(set(ids))
+
+
+def test_mentoring_plan_is_deterministic_and_keeps_the_rules():
+    cadres = demo_plan()
+    first, second = mentoring_plan(cadres), mentoring_plan(cadres)
+    assert first == second
+    statuses = {c.data["id_number"]: c for c in cadres.cadres}
+    for id_number, pairings in first.pairings.items():
+        assert sum(p.ended_on is None for p in pairings) <= 1
+        assert statuses[id_number].status in (Status.RESERVE, Status.KEY_TRAINING) or pairings[-1].ended_on
+        for pairing in pairings:
+            end = pairing.ended_on or REFERENCE_DATE
+            assert all(pairing.started_on <= log.date <= end for log in pairing.logs)
+            assert pairing.planned_end_on > pairing.started_on
+    # Over time no mentor holds more reserves at once than their limit and the county's.
+    for mentor in first.mentors:
+        for start, end in mentor.spans:
+            assert mentor.load_on(start, end) <= min(mentor.max_mentees, MENTEE_LIMIT)
 
 
 @pytest.mark.django_db
@@ -95,11 +124,79 @@ def test_load_demo_builds_a_realistic_county_once():
     assert all(u.check_password(DEMO_PASSWORD) and u.last_name for u in User.objects.all())
     assert "town07" in output and DEMO_PASSWORD in output and "用户名" in output
 
+    _check_mentoring(output)
+
     before = snapshot()
     output = load_demo()
 
     assert snapshot() == before
     assert "没有新增任何记录" in output
+
+
+def _check_mentoring(output: str):
+    # The mentoring plan is dated against REFERENCE_DATE and moved forward to the day it is loaded.
+    loaded_on = REFERENCE_DATE + mentoring_shift()
+    county = County.objects.get()
+    policy = CountyPolicy.objects.get(county=county)
+    assert policy.mentee_limit == MENTEE_LIMIT == 2
+    assert dict(policy.requirements.values_list("form", "every_months")) == {
+        ActivityForm.TALK: 3,
+        ActivityForm.FEEDBACK: 6,
+        ActivityForm.FIELD_RESEARCH: 6,
+    }
+
+    mentors = list(Mentor.objects.select_related("township"))
+    assert len(mentors) >= 40
+    assert {m.township_id for m in mentors} == set(Township.objects.values_list("pk", flat=True))
+    assert {m.kind for m in mentors} >= set(MentorKind.values) - {MentorKind.OTHER}
+    assert sum(m.kind == MentorKind.TOWNSHIP_CADRE for m in mentors) > len(mentors) / 2
+    assert not {m.name for m in mentors} & set(Cadre.objects.values_list("name", flat=True))
+    assert all(len(m.phone) == 11 and m.phone.isdigit() and m.specialty_list for m in mentors)
+    assert all(1 <= m.max_mentees <= 2 for m in mentors)
+    assert 0 < sum(not m.is_active for m in mentors) < len(mentors) * 0.1
+
+    # The rules hold: one active pairing per reserve, no mentor over their limit.
+    active = Pairing.objects.filter(ended_on__isnull=True)
+    assert not active.values("cadre").annotate(n=Count("pk")).filter(n__gt=1).exists()
+    loads = dict(active.values_list("mentor").annotate(n=Count("pk")))
+    assert all(loads.get(m.pk, 0) <= min(m.max_mentees, policy.mentee_limit) for m in mentors)
+    assert not active.filter(mentor__is_active=False).exists()
+    assert not active.exclude(cadre__status__in=(Status.RESERVE, Status.KEY_TRAINING)).exists()
+    # Most reserves have a mentor, some do not; seated and departed reserves' pairings ended.
+    reserves = Cadre.objects.filter(status__in=(Status.RESERVE, Status.KEY_TRAINING)).count()
+    county_user = User.objects.get(username="county")
+    without = reserves_without_mentor(user=county_user).count()
+    assert reserves * 0.1 < without < reserves * 0.3
+    assert active.count() == reserves - without
+    ended = Pairing.objects.filter(ended_on__isnull=False)
+    assert not ended.filter(end_reason="").exists()
+    reasons = set(ended.values_list("end_reason", flat=True))
+    assert {"导师调动工作", "调整结对", "后备干部进入村“两委”班子"} <= reasons
+    assert ended.filter(cadre__status=Status.SEATED).exists() and ended.filter(cadre__status=Status.LEFT).exists()
+    assert active.filter(cadre__pairings__ended_on__isnull=False).exists()  # history kept
+
+    logs = MentoringLog.objects.all()
+    assert logs.count() > active.count() * 5
+    assert set(logs.values_list("form", flat=True)) == set(ActivityForm.values)
+    assert {"mentor", "township", "county"} == set(logs.values_list("entered_by", flat=True))
+    assert not logs.filter(hours__lt=1).exists() and not logs.filter(hours__gt=4).exists()
+    assert not logs.filter(date__gt=loaded_on).exists()
+    for log in logs.select_related("pairing")[:500]:
+        assert log.pairing.started_on <= log.date <= (log.pairing.ended_on or loaded_on)
+    # Some pairings fell behind: no talk for five months and more.
+    last_talk = dict(
+        logs.filter(form=ActivityForm.TALK, pairing__ended_on__isnull=True)
+        .values_list("pairing")
+        .annotate(last=Max("date"))
+    )
+    five_months_ago = add_months(loaded_on, -5)
+    assert any(last_talk.get(pk, dt.date.min) < five_months_ago for pk in active.values_list("pk", flat=True))
+    overdue = overdue_pairings(user=county_user, today=loaded_on)
+    behind = {o.pairing.pk for o in overdue}
+    assert 0 < len(behind) < active.count() * 0.4
+    assert any(o.form_label == "谈心谈话" for o in overdue)
+    assert not Pairing.history.exclude(history_user__username="admin").exists()
+    assert "导师帮带：导师" in output and "暂无导师" in output
 
 
 def test_refuses_without_force_when_not_debugging(settings):

@@ -281,3 +281,30 @@ class TestConcurrency:
         assert sorted(kind for kind, _ in results) == ["error", "ok"]
         assert [m for kind, m in results if kind == "error"] == [["导师周建国已带满1名后备干部，不能再结对。"]]
         assert Pairing.objects.filter(mentor=mentor, ended_on__isnull=True).count() == 1
+
+
+@pytest.mark.django_db
+class TestPairingFollowsTheCadre:
+    def test_entering_a_seat_or_leaving_ends_the_pairing(self, county_user, township, village, cadre):
+        from org.models import Seat
+
+        mentor = new_mentor(county_user, township)
+        pairing = pair(county_user, cadre, mentor, started_on=dt.date(2025, 1, 1))
+        log(county_user, pairing, dt.date(2026, 2, 1))
+        # the seat date is before the last log: the pairing ends at that log, not before it
+        cadre_change_status(user=county_user, cadre=cadre, to=Status.SEATED, on=dt.date(2026, 1, 15),
+                            seat=Seat.objects.filter(village=village).first())  # fmt: skip
+        pairing.refresh_from_db()
+        assert (pairing.ended_on, pairing.end_reason) == (dt.date(2026, 2, 1), "后备干部进入村“两委”班子")
+        other = CadreFactory(village=village)
+        second = pair(county_user, other, mentor)  # the mentor's place is free again
+        cadre_change_status(user=county_user, cadre=other, to=Status.LEFT, on=dt.date(2026, 4, 1), reason="外出务工")
+        second.refresh_from_db()
+        assert (second.ended_on, second.end_reason) == (dt.date(2026, 4, 1), "后备干部退出：外出务工")
+
+    def test_a_pairing_cannot_end_before_its_last_log(self, county_user, township, cadre):
+        pairing = pair(county_user, cadre, new_mentor(county_user, township), started_on=dt.date(2025, 1, 1))
+        log(county_user, pairing, dt.date(2025, 6, 10))
+        with pytest.raises(ValidationError) as exc:
+            pairing_end(user=county_user, pairing=pairing, ended_on=dt.date(2025, 3, 1), reason="调整结对")
+        assert exc.value.message_dict == {"ended_on": ["结束时间不能早于最后一次帮带记录（2025-06-10）。"]}
