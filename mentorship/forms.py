@@ -4,7 +4,7 @@ from django.utils import timezone
 from common.forms import BootstrapFormMixin, DateInput, FilterForm
 from org.selectors import township_list
 
-from .models import ActivityForm, Mentor, MentoringLog, MentorKind, Pairing
+from .models import ActivityForm, EnteredBy, Mentor, MentoringLog, MentorKind, Pairing
 from .selectors import mentor_list, reserves_without_mentor
 from .services import ATTACHMENT_TYPES
 
@@ -72,6 +72,7 @@ class MentoringLogForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["date"].initial = timezone.localdate()
         self.fields["form"].choices = ActivityForm.choices
         self.fields["entered_by"].required = False
+        self.fields["entered_by"].choices = [("", "按录入人身份"), *EnteredBy.choices]
 
 
 class PolicyForm(BootstrapFormMixin, forms.Form):
