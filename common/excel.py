@@ -23,6 +23,10 @@ class TooManyRows(Exception):
 def cell_text(value) -> str:
     """A cell as text: NFKC-normalised (full-width to half-width), ends stripped.
     Whole-number floats lose their ".0"; dates are written as ISO dates."""
+    if type(value) is str:  # the common case, kept fast: a roster has millions of cells
+        if not unicodedata.is_normalized("NFKC", value):
+            value = unicodedata.normalize("NFKC", value)
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -39,7 +43,8 @@ def cell_text(value) -> str:
 def compact_text(value) -> str:
     """``cell_text`` with every space removed, for names and headers: Chinese place and
     person names carry no spaces, so "城关 镇" and "城关镇" are the same name."""
-    return "".join(cell_text(value).split())
+    text = cell_text(value)
+    return "".join(text.split()) if " " in text or not text.isprintable() else text
 
 
 def _display_name(path_or_file) -> str:

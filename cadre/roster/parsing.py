@@ -141,15 +141,18 @@ def _skippable(raw: dict) -> bool:
     merged row: anything without a name and an ID number that is not a person."""
     if compact_text(raw.get("seq")).startswith(EXAMPLE_MARK):
         return True
+    name, number = compact_text(raw.get("name")), compact_text(raw.get("id_number"))
+    if name and number and name != number:
+        return False  # a person (the usual row): decided without reading every cell
     texts = [compact_text(v) for v in raw.values()]
     filled = [t for t in texts if t]
     if not filled:
         return True
-    has_person = bool(compact_text(raw.get("name")) or compact_text(raw.get("id_number")))
+    has_person = bool(name or number)
     if len(set(filled)) == 1 and (len(filled) > 2 or not has_person):
         return True  # one text over the whole row: a merged section title
     if has_person:
-        return filled[0].startswith(SKIP_PREFIXES) and not compact_text(raw.get("id_number"))
+        return filled[0].startswith(SKIP_PREFIXES) and not number
     return filled[0].startswith(SKIP_PREFIXES)
 
 

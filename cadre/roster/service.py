@@ -7,7 +7,7 @@ with bulk_create/bulk_update. The database constraints on Cadre stay the last wo
 that slipped past validation fails the whole import, never half of it.
 """
 
-import datetime as dt
+import csv
 import hashlib
 import io
 from dataclasses import dataclass, field
@@ -184,12 +184,14 @@ def _plan(sheet, *, user, report: RosterReport) -> Plan:
             row = {**DEFAULTS, **{f: values[f] for f in compare}, "id_number": number}
             plan.creates.append(row)
             outcome.action = CREATE
-            fingerprint.update(repr((number, sorted(row.items()))).encode())
+            # The file itself is checked separately (its hash); the fingerprint follows
+            # the database: who is new, and the version of everyone else.
+            fingerprint.update(f"+{number}".encode())
             continue
         changed = [f for f in compare if values[f] != current[f]]
         if not changed:
             outcome.action = UNCHANGED
-            fingerprint.update(repr((number, current["updated_at"])).encode())
+            fingerprint.update(f"={number}{current['updated_at']}".encode())
             continue
         outcome.action = UPDATE
         if "village_id" in changed and village_names is None:
@@ -197,7 +199,7 @@ def _plan(sheet, *, user, report: RosterReport) -> Plan:
         outcome.changes = [_describe(f, current[f], values[f], village_names) for f in changed]
         after = {**current, **{f: values[f] for f in changed}}
         plan.updates.append((after, changed))
-        fingerprint.update(repr((number, current["updated_at"], [(f, values[f]) for f in changed])).encode())
+        fingerprint.update(f"~{number}{current['updated_at']}{[(f, values[f]) for f in changed]}".encode())
     report.digest = fingerprint.hexdigest()
     return plan
 
@@ -298,29 +300,19 @@ def _insert(model, rows: list[dict]) -> None:
 
 def _copy(model, rows: list[dict], *, table: str | None = None) -> None:
     """PostgreSQL COPY of the given rows into the model's table (or a table shaped like it).
-    Every row must carry the same keys."""
-    columns = [f.attname for f in model._meta.concrete_fields if f.attname in rows[0]]
-    buffer = io.StringIO()
-    buffer.writelines(",".join([_copy_value(row[c]) for c in columns]) + "\n" for row in rows)
-    buffer.seek(0)
+    Every row must carry the same keys. In COPY's CSV format an empty unquoted field is
+    NULL; FORCE_NOT_NULL makes it an empty text in the columns that cannot be NULL, so the
+    C csv writer can do the quoting and a text reading \\N or "" stays a text."""
+    fields = [f for f in model._meta.concrete_fields if f.attname in rows[0]]
+    columns = [f.attname for f in fields]
     quote = connection.ops.quote_name
+    not_null = [quote(f.column) for f in fields if not f.null]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows([row[c] for c in columns] for row in rows)
+    buffer.seek(0)
     target = table or quote(model._meta.db_table)
+    options = "FORMAT csv" + (f", FORCE_NOT_NULL ({', '.join(not_null)})" if not_null else "")
     with connection.cursor() as cursor:
         cursor.cursor.copy_expert(
-            f"COPY {target} ({', '.join(quote(c) for c in columns)}) FROM STDIN WITH (FORMAT csv)",
-            buffer,
+            f"COPY {target} ({', '.join(quote(c) for c in columns)}) FROM STDIN WITH ({options})", buffer
         )
-
-
-def _copy_value(value) -> str:
-    """A CSV field for COPY: NULL is the empty unquoted field, so every text is quoted
-    (an empty text, or one reading \\N, stays a text)."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return '"' + value.replace('"', '""') + '"'
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    return str(value)
