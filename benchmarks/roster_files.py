@@ -17,7 +17,8 @@ What the rows carry, as DOMAIN.md "What real roster files look like" describes:
 - township and village names of existing villages, a blank row between villages and a
   total row "合计 N人" at the end.
 
-Importing this module needs Django set up (it reads the labels from cadre.roster.columns).
+Importing this module needs Django set up (it reads the labels
+from cadre.roster.columns).
 """
 
 import datetime as dt
@@ -37,11 +38,14 @@ from cadre.demo import (
     MOBILE_PREFIXES,
     NEUTRAL_CHARS,
     NOTES,
+    POLITICAL,
     REGION_CODES,
+    SOURCES,
     SURNAMES,
+    TIERS,
     WORK,
 )
-from cadre.models import Education, PoliticalStatus, Source, Tier
+from cadre.models import Education, PoliticalStatus, Source
 from cadre.roster.columns import CHOICE_LABELS
 from common.idcard import check_digit
 
@@ -94,25 +98,6 @@ EDUCATION = (
     (Education.BACHELOR, 22),
     (Education.POSTGRADUATE, 3),
 )
-POLITICAL = (
-    (PoliticalStatus.MEMBER, 38),
-    (PoliticalStatus.PROBATIONARY, 8),
-    (PoliticalStatus.ACTIVIST, 16),
-    (PoliticalStatus.APPLICANT, 12),
-    (PoliticalStatus.LEAGUE, 12),
-    (PoliticalStatus.MASSES, 14),
-)
-SOURCES = (
-    (Source.RETURNED_MIGRANT, 25),
-    (Source.RETURNED_GRADUATE, 15),
-    (Source.VETERAN, 12),
-    (Source.BUSINESS_LEADER, 14),
-    (Source.LOCAL_TALENT, 12),
-    (Source.VOLUNTEER, 8),
-    (Source.GROUP_LEADER, 10),
-    (Source.OTHER, 4),
-)
-TIERS = ((Tier.VILLAGE, 80), (Tier.TOWNSHIP, 15), (Tier.COUNTY, 5))
 X_CHECK_SHARE = 0.06  # on top of the ~1/11 that end in X anyway: about 15% in all
 LOWER_X_SHARE = 0.5  # of the numbers ending in X
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
