@@ -1,12 +1,13 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    COUNTY = "county", "县委组织部"
-    TOWNSHIP = "township", "乡镇党委"
-    LEADER = "leader", "县领导"
+    COUNTY = "county", _("县委组织部")
+    TOWNSHIP = "township", _("乡镇党委")
+    LEADER = "leader", _("县领导")
 
 
 class User(AbstractUser):
@@ -16,10 +17,10 @@ class User(AbstractUser):
     a township secretary belongs to one township and sees nothing else.
     """
 
-    role = models.CharField("角色", max_length=10, choices=Role.choices, default=Role.COUNTY)
+    role = models.CharField(_("角色"), max_length=10, choices=Role.choices, default=Role.COUNTY)
     county = models.ForeignKey(
         "org.County",
-        verbose_name="所属县(区)",
+        verbose_name=_("所属县(区)"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -27,7 +28,7 @@ class User(AbstractUser):
     )
     township = models.ForeignKey(
         "org.Township",
-        verbose_name="所属乡镇(街道)",
+        verbose_name=_("所属乡镇(街道)"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -35,8 +36,8 @@ class User(AbstractUser):
     )
 
     class Meta:
-        verbose_name = "用户"
-        verbose_name_plural = "用户"
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
         constraints = [
             models.CheckConstraint(condition=Q(role__in=Role.values), name="user_role_valid"),
             models.CheckConstraint(

@@ -3,6 +3,7 @@ import datetime as dt
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from common.forms import FilterForm
 from org.selectors import township_list, village_list
@@ -17,10 +18,10 @@ AGE_BANDS = {
     "55plus": (55, 200),
 }
 AGE_BAND_CHOICES = [
-    ("under35", "35岁以下"),
-    ("35to44", "35-44岁"),
-    ("45to54", "45-54岁"),
-    ("55plus", "55岁及以上"),
+    ("under35", _("35岁以下")),
+    ("35to44", _("35-44岁")),
+    ("45to54", _("45-54岁")),
+    ("55plus", _("55岁及以上")),
 ]
 
 
@@ -41,24 +42,24 @@ def birth_date_range(youngest: int, oldest: int, *, today: dt.date) -> Q:
 
 
 class CadreFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="搜索", method="filter_search")
+    q = django_filters.CharFilter(label=_("搜索"), method="filter_search")
     township = django_filters.ModelChoiceFilter(
-        label="乡镇(街道)", field_name="village__township", queryset=None, empty_label="全部乡镇"
+        label=_("乡镇(街道)"), field_name="village__township", queryset=None, empty_label=_("全部乡镇")
     )
-    village = django_filters.ModelChoiceFilter(label="村(社区)", queryset=None, empty_label="全部村")
-    tier = django_filters.ChoiceFilter(label="层级", choices=Tier.choices, empty_label="全部层级")
-    status = django_filters.ChoiceFilter(label="状态", choices=Status.choices, empty_label="全部状态")
+    village = django_filters.ModelChoiceFilter(label=_("村(社区)"), queryset=None, empty_label=_("全部村"))
+    tier = django_filters.ChoiceFilter(label=_("层级"), choices=Tier.choices, empty_label=_("全部层级"))
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=Status.choices, empty_label=_("全部状态"))
     political_status = django_filters.ChoiceFilter(
-        label="政治面貌", choices=PoliticalStatus.choices, empty_label="全部政治面貌"
+        label=_("政治面貌"), choices=PoliticalStatus.choices, empty_label=_("全部政治面貌")
     )
-    education = django_filters.ChoiceFilter(label="学历", choices=Education.choices, empty_label="全部学历")
-    source = django_filters.ChoiceFilter(label="来源", choices=Source.choices, empty_label="全部来源")
+    education = django_filters.ChoiceFilter(label=_("学历"), choices=Education.choices, empty_label=_("全部学历"))
+    source = django_filters.ChoiceFilter(label=_("来源"), choices=Source.choices, empty_label=_("全部来源"))
     age_band = django_filters.ChoiceFilter(
-        label="年龄段", choices=AGE_BAND_CHOICES, method="filter_age_band", empty_label="全部年龄"
+        label=_("年龄段"), choices=AGE_BAND_CHOICES, method="filter_age_band", empty_label=_("全部年龄")
     )
     ordering = django_filters.OrderingFilter(
-        label="排序",
-        empty_label="默认排序",
+        label=_("排序"),
+        empty_label=_("默认排序"),
         fields=(
             ("name", "name"),
             ("birth_date", "birth_date"),

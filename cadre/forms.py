@@ -1,5 +1,6 @@
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from common.forms import BootstrapFormMixin, DateInput
 from org.selectors import seat_list_vacant, village_list
@@ -38,12 +39,12 @@ class CadreForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class StatusChangeForm(BootstrapFormMixin, forms.Form):
-    to = forms.ChoiceField(label="变更为")
-    on = forms.DateField(label="日期", widget=DateInput())
+    to = forms.ChoiceField(label=_("变更为"))
+    on = forms.DateField(label=_("日期"), widget=DateInput())
     seat = forms.ModelChoiceField(
-        label="两委职位（进入两委时选择）", queryset=None, required=False, empty_label="请选择空缺职位"
+        label=_("两委职位（进入两委时选择）"), queryset=None, required=False, empty_label=_("请选择空缺职位")
     )
-    reason = forms.CharField(label="退出原因（退出时填写）", max_length=200, required=False)
+    reason = forms.CharField(label=_("退出原因（退出时填写）"), max_length=200, required=False)
 
     def __init__(self, *args, user, cadre: Cadre, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from common.idcard import age_on, parse_id_number
@@ -15,55 +16,55 @@ YOUNG_AGE_LIMIT = 35
 
 
 class Gender(models.TextChoices):
-    MALE = "M", "男"
-    FEMALE = "F", "女"
+    MALE = "M", _("男")
+    FEMALE = "F", _("女")
 
 
 class Education(models.TextChoices):
-    JUNIOR = "junior", "初中及以下"
-    SENIOR = "senior", "高中/中专"
-    COLLEGE = "college", "大专"
-    BACHELOR = "bachelor", "本科"
-    POSTGRADUATE = "postgraduate", "研究生"
+    JUNIOR = "junior", _("初中及以下")
+    SENIOR = "senior", _("高中/中专")
+    COLLEGE = "college", _("大专")
+    BACHELOR = "bachelor", _("本科")
+    POSTGRADUATE = "postgraduate", _("研究生")
 
 
 COLLEGE_OR_ABOVE = (Education.COLLEGE, Education.BACHELOR, Education.POSTGRADUATE)
 
 
 class PoliticalStatus(models.TextChoices):
-    MEMBER = "member", "中共党员"
-    PROBATIONARY = "probationary", "中共预备党员"
-    ACTIVIST = "activist", "入党积极分子"
-    APPLICANT = "applicant", "已递交入党申请书"
-    LEAGUE = "league", "共青团员"
-    MASSES = "masses", "群众"
+    MEMBER = "member", _("中共党员")
+    PROBATIONARY = "probationary", _("中共预备党员")
+    ACTIVIST = "activist", _("入党积极分子")
+    APPLICANT = "applicant", _("已递交入党申请书")
+    LEAGUE = "league", _("共青团员")
+    MASSES = "masses", _("群众")
 
 
 PARTY_MEMBERS = (PoliticalStatus.MEMBER, PoliticalStatus.PROBATIONARY)
 
 
 class Source(models.TextChoices):
-    RETURNED_MIGRANT = "returned_migrant", "返乡农民工"
-    RETURNED_GRADUATE = "returned_graduate", "返乡创业大学生"
-    VETERAN = "veteran", "退伍军人"
-    BUSINESS_LEADER = "business_leader", "农村致富带头人"
-    LOCAL_TALENT = "local_talent", "乡土实用人才"
-    VOLUNTEER = "volunteer", "志愿服务队/党员突击队"
-    GROUP_LEADER = "group_leader", "村民小组长"
-    OTHER = "other", "其他"
+    RETURNED_MIGRANT = "returned_migrant", _("返乡农民工")
+    RETURNED_GRADUATE = "returned_graduate", _("返乡创业大学生")
+    VETERAN = "veteran", _("退伍军人")
+    BUSINESS_LEADER = "business_leader", _("农村致富带头人")
+    LOCAL_TALENT = "local_talent", _("乡土实用人才")
+    VOLUNTEER = "volunteer", _("志愿服务队/党员突击队")
+    GROUP_LEADER = "group_leader", _("村民小组长")
+    OTHER = "other", _("其他")
 
 
 class Tier(models.TextChoices):
-    VILLAGE = "village", "村级"
-    TOWNSHIP = "township", "镇级"
-    COUNTY = "county", "县级"
+    VILLAGE = "village", _("村级")
+    TOWNSHIP = "township", _("镇级")
+    COUNTY = "county", _("县级")
 
 
 class Status(models.TextChoices):
-    RESERVE = "reserve", "储备中"
-    KEY_TRAINING = "key_training", "重点培养"
-    SEATED = "seated", "已进入两委"
-    LEFT = "left", "已退出"
+    RESERVE = "reserve", _("储备中")
+    KEY_TRAINING = "key_training", _("重点培养")
+    SEATED = "seated", _("已进入两委")
+    LEFT = "left", _("已退出")
 
 
 # The lifecycle: which status may follow which. Leaving is possible from any live status.
@@ -81,44 +82,44 @@ def cadre_photo_path(instance, filename):
 
 
 class Cadre(TimeStampedModel):
-    name = models.CharField("姓名", max_length=50)
-    gender = models.CharField("性别", max_length=1, choices=Gender.choices, blank=True)
-    ethnicity = models.CharField("民族", max_length=20, default="汉族")
-    id_number = models.CharField("身份证号", max_length=18, unique=True)
-    birth_date = models.DateField("出生日期", blank=True)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
-    education = models.CharField("学历", max_length=20, choices=Education.choices)
-    political_status = models.CharField("政治面貌", max_length=20, choices=PoliticalStatus.choices)
-    party_joined_on = models.DateField("入党时间", null=True, blank=True)
-    source = models.CharField("来源", max_length=20, choices=Source.choices)
-    tier = models.CharField("层级", max_length=10, choices=Tier.choices, default=Tier.VILLAGE)
+    name = models.CharField(_("姓名"), max_length=50)
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, blank=True)
+    ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")
+    id_number = models.CharField(_("身份证号"), max_length=18, unique=True)
+    birth_date = models.DateField(_("出生日期"), blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    education = models.CharField(_("学历"), max_length=20, choices=Education.choices)
+    political_status = models.CharField(_("政治面貌"), max_length=20, choices=PoliticalStatus.choices)
+    party_joined_on = models.DateField(_("入党时间"), null=True, blank=True)
+    source = models.CharField(_("来源"), max_length=20, choices=Source.choices)
+    tier = models.CharField(_("层级"), max_length=10, choices=Tier.choices, default=Tier.VILLAGE)
     village = models.ForeignKey(
-        "org.Village", verbose_name="所在村(社区)", on_delete=models.PROTECT, related_name="cadres"
+        "org.Village", verbose_name=_("所在村(社区)"), on_delete=models.PROTECT, related_name="cadres"
     )
-    current_job = models.CharField("现任职务/工作", max_length=100, blank=True)
-    specialty = models.CharField("特长", max_length=200, blank=True)
-    notes = models.TextField("备注", blank=True)
-    photo = models.ImageField("照片", upload_to=cadre_photo_path, blank=True)
+    current_job = models.CharField(_("现任职务/工作"), max_length=100, blank=True)
+    specialty = models.CharField(_("特长"), max_length=200, blank=True)
+    notes = models.TextField(_("备注"), blank=True)
+    photo = models.ImageField(_("照片"), upload_to=cadre_photo_path, blank=True)
 
-    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.RESERVE)
-    key_training_since = models.DateField("列入重点培养时间", null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.RESERVE)
+    key_training_since = models.DateField(_("列入重点培养时间"), null=True, blank=True)
     seat = models.ForeignKey(
         "org.Seat",
-        verbose_name="所任两委职位",
+        verbose_name=_("所任两委职位"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="cadres",
     )
-    seated_on = models.DateField("进入两委时间", null=True, blank=True)
-    left_on = models.DateField("退出时间", null=True, blank=True)
-    left_reason = models.CharField("退出原因", max_length=200, blank=True)
+    seated_on = models.DateField(_("进入两委时间"), null=True, blank=True)
+    left_on = models.DateField(_("退出时间"), null=True, blank=True)
+    left_reason = models.CharField(_("退出原因"), max_length=200, blank=True)
 
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
-        verbose_name = "后备干部"
-        verbose_name_plural = "后备干部"
+        verbose_name = _("后备干部")
+        verbose_name_plural = _("后备干部")
         ordering = ["village__township__name", "village__name", "name"]
         indexes = [
             models.Index(fields=["status"]),
@@ -227,14 +228,14 @@ class Cadre(TimeStampedModel):
 
 
 class ImportState(models.TextChoices):
-    PREVIEWED = "previewed", "待确认"
-    APPLIED = "applied", "已导入"
-    REFUSED = "refused", "未导入"
+    PREVIEWED = "previewed", _("待确认")
+    APPLIED = "applied", _("已导入")
+    REFUSED = "refused", _("未导入")
 
 
 class ImportKind(models.TextChoices):
-    ROSTER = "roster", "后备干部花名册"
-    MENTORS = "mentors", "导师库"
+    ROSTER = "roster", _("后备干部花名册")
+    MENTORS = "mentors", _("导师库")
 
 
 class RosterImport(TimeStampedModel):
@@ -244,22 +245,22 @@ class RosterImport(TimeStampedModel):
     State = ImportState
     Kind = ImportKind
 
-    id = models.UUIDField("编号", primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(_("编号"), primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="导入人", on_delete=models.PROTECT, related_name="roster_imports"
+        settings.AUTH_USER_MODEL, verbose_name=_("导入人"), on_delete=models.PROTECT, related_name="roster_imports"
     )
-    kind = models.CharField("类型", max_length=10, choices=ImportKind.choices, default=ImportKind.ROSTER)
-    filename = models.CharField("文件名", max_length=255)
-    file = models.FileField("文件", upload_to="roster_imports/%Y/%m/", blank=True)
-    sha256 = models.CharField("文件校验值", max_length=64)
-    digest = models.CharField("预览结果校验值", max_length=64, blank=True)
-    state = models.CharField("状态", max_length=20, choices=ImportState.choices, default=ImportState.PREVIEWED)
-    counts = models.JSONField("导入结果", default=dict, blank=True)
-    applied_at = models.DateTimeField("导入时间", null=True, blank=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=ImportKind.choices, default=ImportKind.ROSTER)
+    filename = models.CharField(_("文件名"), max_length=255)
+    file = models.FileField(_("文件"), upload_to="roster_imports/%Y/%m/", blank=True)
+    sha256 = models.CharField(_("文件校验值"), max_length=64)
+    digest = models.CharField(_("预览结果校验值"), max_length=64, blank=True)
+    state = models.CharField(_("状态"), max_length=20, choices=ImportState.choices, default=ImportState.PREVIEWED)
+    counts = models.JSONField(_("导入结果"), default=dict, blank=True)
+    applied_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "导入记录"
-        verbose_name_plural = "导入记录"
+        verbose_name = _("导入记录")
+        verbose_name_plural = _("导入记录")
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=Q(state__in=ImportState.values), name="roster_import_state_valid"),

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from common.forms import BootstrapFormMixin, DateInput, FilterForm
 from org.selectors import township_list
@@ -20,10 +21,12 @@ class MentorForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class MentorFilterForm(FilterForm):
-    q = forms.CharField(label="搜索", required=False)
-    township = forms.ModelChoiceField(label="乡镇(街道)", queryset=None, required=False, empty_label="全部乡镇")
-    kind = forms.ChoiceField(label="导师类别", choices=[("", "全部类别"), *MentorKind.choices], required=False)
-    active = forms.ChoiceField(label="在库", choices=[("", "全部"), ("1", "在库"), ("0", "已出库")], required=False)
+    q = forms.CharField(label=_("搜索"), required=False)
+    township = forms.ModelChoiceField(label=_("乡镇(街道)"), queryset=None, required=False, empty_label=_("全部乡镇"))
+    kind = forms.ChoiceField(label=_("导师类别"), choices=[("", "全部类别"), *MentorKind.choices], required=False)
+    active = forms.ChoiceField(
+        label=_("在库"), choices=[("", "全部"), ("1", _("在库")), ("0", _("已出库"))], required=False
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,8 +55,8 @@ class PairingForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class PairingEndForm(BootstrapFormMixin, forms.Form):
-    ended_on = forms.DateField(label="结束时间", widget=DateInput())
-    end_reason = forms.CharField(label="结束原因", max_length=200)
+    ended_on = forms.DateField(label=_("结束时间"), widget=DateInput())
+    end_reason = forms.CharField(label=_("结束原因"), max_length=200)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,7 +80,7 @@ class MentoringLogForm(BootstrapFormMixin, forms.ModelForm):
 
 class PolicyForm(BootstrapFormMixin, forms.Form):
     mentee_limit = forms.IntegerField(
-        label="每名导师最多结对人数", min_value=1, max_value=20, help_text="1 为严格一对一"
+        label=_("每名导师最多结对人数"), min_value=1, max_value=20, help_text=_("1 为严格一对一")
     )
 
     def __init__(self, *args, policy, **kwargs):
@@ -87,7 +90,7 @@ class PolicyForm(BootstrapFormMixin, forms.Form):
         for form in ActivityForm:
             self.fields[f"every_{form.value}"] = forms.IntegerField(
                 label=f"{form.label}：每几个月至少一次", min_value=1, max_value=24, required=False,
-                initial=current.get(form.value), help_text="留空表示不作要求",
+                initial=current.get(form.value), help_text=_("留空表示不作要求"),
             )  # fmt: skip
 
     def requirements(self) -> dict[str, int | None]:

@@ -3,60 +3,61 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from common.models import TimeStampedModel
 
 
 class MentorKind(models.TextChoices):
-    COUNTY_LEADER = "county_leader", "县级领导"
-    TOWNSHIP_CADRE = "township_cadre", "乡镇干部"
-    VILLAGE_SECRETARY = "village_secretary", "村党组织书记"
-    RETIRED_CADRE = "retired_cadre", "离退休干部"
-    INDUSTRY_LEADER = "industry_leader", "产业发展带头人"
-    OTHER = "other", "其他"
+    COUNTY_LEADER = "county_leader", _("县级领导")
+    TOWNSHIP_CADRE = "township_cadre", _("乡镇干部")
+    VILLAGE_SECRETARY = "village_secretary", _("村党组织书记")
+    RETIRED_CADRE = "retired_cadre", _("离退休干部")
+    INDUSTRY_LEADER = "industry_leader", _("产业发展带头人")
+    OTHER = "other", _("其他")
 
 
 class ActivityForm(models.TextChoices):
     """The "seven ones" (七个一) of mentoring."""
 
-    TALK = "talk", "谈心谈话"
-    FIELD_RESEARCH = "field_research", "实地调研"
-    TEACHING_BY_EXAMPLE = "teaching_by_example", "言传身教带学"
-    TEMPORARY_POSTING = "temporary_posting", "推送挂职锻炼"
-    POLICY_COACHING = "policy_coaching", "政策业务辅导"
-    TOPIC_EXCHANGE = "topic_exchange", "专题交流座谈"
-    FEEDBACK = "feedback", "表现情况反馈"
+    TALK = "talk", _("谈心谈话")
+    FIELD_RESEARCH = "field_research", _("实地调研")
+    TEACHING_BY_EXAMPLE = "teaching_by_example", _("言传身教带学")
+    TEMPORARY_POSTING = "temporary_posting", _("推送挂职锻炼")
+    POLICY_COACHING = "policy_coaching", _("政策业务辅导")
+    TOPIC_EXCHANGE = "topic_exchange", _("专题交流座谈")
+    FEEDBACK = "feedback", _("表现情况反馈")
 
 
 class EnteredBy(models.TextChoices):
-    MENTOR = "mentor", "导师本人"
-    TOWNSHIP = "township", "乡镇党委"
-    COUNTY = "county", "县委组织部"
+    MENTOR = "mentor", _("导师本人")
+    TOWNSHIP = "township", _("乡镇党委")
+    COUNTY = "county", _("县委组织部")
 
 
 class Mentor(TimeStampedModel):
     """A member of a township's mentor pool (导师库)."""
 
     township = models.ForeignKey(
-        "org.Township", verbose_name="所属乡镇(街道)", on_delete=models.PROTECT, related_name="mentors"
+        "org.Township", verbose_name=_("所属乡镇(街道)"), on_delete=models.PROTECT, related_name="mentors"
     )
-    name = models.CharField("姓名", max_length=50)
-    kind = models.CharField("导师类别", max_length=20, choices=MentorKind.choices)
-    unit = models.CharField("工作单位", max_length=100, blank=True)
-    post = models.CharField("职务", max_length=100, blank=True)
-    phone = models.CharField("联系电话", max_length=20)
-    specialties = models.CharField("专长", max_length=200, blank=True, help_text="多个专长用顿号或逗号分隔")
-    is_active = models.BooleanField("在库", default=True)
+    name = models.CharField(_("姓名"), max_length=50)
+    kind = models.CharField(_("导师类别"), max_length=20, choices=MentorKind.choices)
+    unit = models.CharField(_("工作单位"), max_length=100, blank=True)
+    post = models.CharField(_("职务"), max_length=100, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20)
+    specialties = models.CharField(_("专长"), max_length=200, blank=True, help_text=_("多个专长用顿号或逗号分隔"))
+    is_active = models.BooleanField(_("在库"), default=True)
     max_mentees = models.PositiveSmallIntegerField(
-        "可带人数", default=1, validators=[MinValueValidator(1), MaxValueValidator(20)]
+        _("可带人数"), default=1, validators=[MinValueValidator(1), MaxValueValidator(20)]
     )
 
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
-        verbose_name = "导师"
-        verbose_name_plural = "导师库"
+        verbose_name = _("导师")
+        verbose_name_plural = _("导师库")
         ordering = ["township__name", "name"]
         constraints = [
             models.UniqueConstraint(fields=["township", "name", "phone"], name="mentor_unique_in_township"),
@@ -84,16 +85,16 @@ class CountyPolicy(TimeStampedModel):
     one-to-one) and how often each activity form is required (see FormRequirement)."""
 
     county = models.OneToOneField(
-        "org.County", verbose_name="县(区)", on_delete=models.CASCADE, related_name="mentorship_policy"
+        "org.County", verbose_name=_("县(区)"), on_delete=models.CASCADE, related_name="mentorship_policy"
     )
     mentee_limit = models.PositiveSmallIntegerField(
-        "每名导师最多结对人数", default=1, validators=[MinValueValidator(1), MaxValueValidator(20)],
-        help_text="1 为严格一对一；如县里允许一名导师带多名后备干部，可调大。导师个人的可带人数不能超过此数。",
+        _("每名导师最多结对人数"), default=1, validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_("1 为严格一对一；如县里允许一名导师带多名后备干部，可调大。导师个人的可带人数不能超过此数。"),
     )  # fmt: skip
 
     class Meta:
-        verbose_name = "导师帮带制度"
-        verbose_name_plural = "导师帮带制度"
+        verbose_name = _("导师帮带制度")
+        verbose_name_plural = _("导师帮带制度")
         constraints = [
             models.CheckConstraint(
                 condition=Q(mentee_limit__gte=1, mentee_limit__lte=20), name="policy_mentee_limit_range"
@@ -108,15 +109,17 @@ class FormRequirement(TimeStampedModel):
     """E.g. one 谈心谈话 every 3 months: a pairing is overdue when that many months have
     passed since its last activity of this form (or since it started)."""
 
-    policy = models.ForeignKey(CountyPolicy, verbose_name="制度", on_delete=models.CASCADE, related_name="requirements")
-    form = models.CharField("帮带形式", max_length=30, choices=ActivityForm.choices)
+    policy = models.ForeignKey(
+        CountyPolicy, verbose_name=_("制度"), on_delete=models.CASCADE, related_name="requirements"
+    )
+    form = models.CharField(_("帮带形式"), max_length=30, choices=ActivityForm.choices)
     every_months = models.PositiveSmallIntegerField(
-        "每几个月至少一次", validators=[MinValueValidator(1), MaxValueValidator(24)]
+        _("每几个月至少一次"), validators=[MinValueValidator(1), MaxValueValidator(24)]
     )
 
     class Meta:
-        verbose_name = "帮带频次要求"
-        verbose_name_plural = "帮带频次要求"
+        verbose_name = _("帮带频次要求")
+        verbose_name_plural = _("帮带频次要求")
         ordering = ["form"]
         constraints = [
             models.UniqueConstraint(fields=["policy", "form"], name="requirement_unique_form"),
@@ -134,22 +137,24 @@ class Pairing(TimeStampedModel):
     """One reserve with one mentor (一对一结对) from start to end. A reserve has at most one
     active pairing, enforced by a partial unique index; ended pairings stay as history."""
 
-    cadre = models.ForeignKey("cadre.Cadre", verbose_name="后备干部", on_delete=models.PROTECT, related_name="pairings")
-    mentor = models.ForeignKey(Mentor, verbose_name="导师", on_delete=models.PROTECT, related_name="pairings")
-    started_on = models.DateField("结对时间")
-    planned_end_on = models.DateField("计划结束时间", null=True, blank=True)
-    goals = models.TextField("帮带目标", blank=True)
-    ended_on = models.DateField("结束时间", null=True, blank=True)
-    end_reason = models.CharField("结束原因", max_length=200, blank=True)
+    cadre = models.ForeignKey(
+        "cadre.Cadre", verbose_name=_("后备干部"), on_delete=models.PROTECT, related_name="pairings"
+    )
+    mentor = models.ForeignKey(Mentor, verbose_name=_("导师"), on_delete=models.PROTECT, related_name="pairings")
+    started_on = models.DateField(_("结对时间"))
+    planned_end_on = models.DateField(_("计划结束时间"), null=True, blank=True)
+    goals = models.TextField(_("帮带目标"), blank=True)
+    ended_on = models.DateField(_("结束时间"), null=True, blank=True)
+    end_reason = models.CharField(_("结束原因"), max_length=200, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
     )
 
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
-        verbose_name = "结对"
-        verbose_name_plural = "结对"
+        verbose_name = _("结对")
+        verbose_name_plural = _("结对")
         ordering = ["-started_on", "-pk"]
         constraints = [
             models.UniqueConstraint(
@@ -187,26 +192,26 @@ def log_attachment_path(instance, filename):
 class MentoringLog(TimeStampedModel):
     """One mentoring activity (帮带记录)."""
 
-    pairing = models.ForeignKey(Pairing, verbose_name="结对", on_delete=models.PROTECT, related_name="logs")
-    date = models.DateField("日期")
-    form = models.CharField("帮带形式", max_length=30, choices=ActivityForm.choices)
-    place = models.CharField("地点", max_length=100, blank=True)
-    content = models.TextField("内容")
+    pairing = models.ForeignKey(Pairing, verbose_name=_("结对"), on_delete=models.PROTECT, related_name="logs")
+    date = models.DateField(_("日期"))
+    form = models.CharField(_("帮带形式"), max_length=30, choices=ActivityForm.choices)
+    place = models.CharField(_("地点"), max_length=100, blank=True)
+    content = models.TextField(_("内容"))
     hours = models.DecimalField(
-        "时长(小时)", max_digits=4, decimal_places=1,
+        _("时长(小时)"), max_digits=4, decimal_places=1,
         validators=[MinValueValidator(0.5), MaxValueValidator(24)],
     )  # fmt: skip
-    attachment = models.FileField("附件", upload_to=log_attachment_path, blank=True)
-    entered_by = models.CharField("填报方", max_length=10, choices=EnteredBy.choices)
+    attachment = models.FileField(_("附件"), upload_to=log_attachment_path, blank=True)
+    entered_by = models.CharField(_("填报方"), max_length=10, choices=EnteredBy.choices)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), on_delete=models.PROTECT, related_name="+"
     )
 
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
-        verbose_name = "帮带记录"
-        verbose_name_plural = "帮带记录"
+        verbose_name = _("帮带记录")
+        verbose_name_plural = _("帮带记录")
         ordering = ["-date", "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(form__in=ActivityForm.values), name="log_form_valid"),

@@ -1,16 +1,17 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from common.models import TimeStampedModel
 
 
 class County(TimeStampedModel):
-    name = models.CharField("县(区)", max_length=50, unique=True)
+    name = models.CharField(_("县(区)"), max_length=50, unique=True)
 
     class Meta:
-        verbose_name = "县(区)"
-        verbose_name_plural = "县(区)"
+        verbose_name = _("县(区)")
+        verbose_name_plural = _("县(区)")
         ordering = ["name"]
 
     def __str__(self):
@@ -18,12 +19,12 @@ class County(TimeStampedModel):
 
 
 class Township(TimeStampedModel):
-    county = models.ForeignKey(County, verbose_name="县(区)", on_delete=models.PROTECT, related_name="townships")
-    name = models.CharField("乡镇(街道)", max_length=50)
+    county = models.ForeignKey(County, verbose_name=_("县(区)"), on_delete=models.PROTECT, related_name="townships")
+    name = models.CharField(_("乡镇(街道)"), max_length=50)
 
     class Meta:
-        verbose_name = "乡镇(街道)"
-        verbose_name_plural = "乡镇(街道)"
+        verbose_name = _("乡镇(街道)")
+        verbose_name_plural = _("乡镇(街道)")
         ordering = ["county__name", "name"]
         constraints = [models.UniqueConstraint(fields=["county", "name"], name="township_unique_name_in_county")]
 
@@ -35,12 +36,14 @@ class Township(TimeStampedModel):
 
 
 class Village(TimeStampedModel):
-    township = models.ForeignKey(Township, verbose_name="乡镇(街道)", on_delete=models.PROTECT, related_name="villages")
-    name = models.CharField("村(社区)", max_length=50)
+    township = models.ForeignKey(
+        Township, verbose_name=_("乡镇(街道)"), on_delete=models.PROTECT, related_name="villages"
+    )
+    name = models.CharField(_("村(社区)"), max_length=50)
 
     class Meta:
-        verbose_name = "村(社区)"
-        verbose_name_plural = "村(社区)"
+        verbose_name = _("村(社区)")
+        verbose_name_plural = _("村(社区)")
         ordering = ["township__name", "name"]
         constraints = [models.UniqueConstraint(fields=["township", "name"], name="village_unique_name_in_township")]
 
@@ -53,12 +56,12 @@ class Village(TimeStampedModel):
 
 class SeatPost(models.IntegerChoices):
     # Integer codes so that seats sort by rank.
-    SECRETARY = 10, "党组织书记"
-    DEPUTY_SECRETARY = 20, "党组织副书记"
-    BRANCH_MEMBER = 30, "支委委员"
-    DIRECTOR = 40, "村(居)委会主任"
-    DEPUTY_DIRECTOR = 50, "村(居)委会副主任"
-    COMMITTEE_MEMBER = 60, "村(居)委会委员"
+    SECRETARY = 10, _("党组织书记")
+    DEPUTY_SECRETARY = 20, _("党组织副书记")
+    BRANCH_MEMBER = 30, _("支委委员")
+    DIRECTOR = 40, _("村(居)委会主任")
+    DEPUTY_DIRECTOR = 50, _("村(居)委会副主任")
+    COMMITTEE_MEMBER = 60, _("村(居)委会委员")
 
 
 # The seats every village gets when it is created; counties adjust them in the admin.
@@ -74,15 +77,15 @@ STANDARD_SEATS = (
 class Seat(TimeStampedModel):
     """A seat on the village "two committees" (村"两委"); vacant while holder_name is blank."""
 
-    village = models.ForeignKey(Village, verbose_name="村(社区)", on_delete=models.CASCADE, related_name="seats")
-    post = models.PositiveSmallIntegerField("职务", choices=SeatPost.choices)
-    number = models.PositiveSmallIntegerField("序号", default=1)
-    holder_name = models.CharField("现任", max_length=50, blank=True)
-    holder_since = models.DateField("任职时间", null=True, blank=True)
+    village = models.ForeignKey(Village, verbose_name=_("村(社区)"), on_delete=models.CASCADE, related_name="seats")
+    post = models.PositiveSmallIntegerField(_("职务"), choices=SeatPost.choices)
+    number = models.PositiveSmallIntegerField(_("序号"), default=1)
+    holder_name = models.CharField(_("现任"), max_length=50, blank=True)
+    holder_since = models.DateField(_("任职时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "两委职位"
-        verbose_name_plural = "两委职位"
+        verbose_name = _("两委职位")
+        verbose_name_plural = _("两委职位")
         ordering = ["village", "post", "number"]
         constraints = [
             models.UniqueConstraint(fields=["village", "post", "number"], name="seat_unique_post_number"),

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from common.forms import BootstrapFormMixin
@@ -24,7 +25,9 @@ PREVIEW_ROW_LIMIT = 1000
 
 
 class UploadForm(BootstrapFormMixin, forms.Form):
-    file = forms.FileField(label="花名册文件", help_text=f"支持 {ACCEPTED}，不超过{MAX_FILE_BYTES // 1024 // 1024}MB")
+    file = forms.FileField(
+        label=_("花名册文件"), help_text=f"支持 {ACCEPTED}，不超过{MAX_FILE_BYTES // 1024 // 1024}MB"
+    )
 
 
 def attachment(data: bytes, filename: str) -> HttpResponse:
