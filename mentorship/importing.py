@@ -8,7 +8,7 @@ from django.db import transaction
 
 from accounts.models import Role
 from cadre.roster.columns import Column
-from cadre.roster.parsing import PHONE, RowError, _suggest
+from cadre.roster.parsing import PHONE, RowError, suggest_closest
 from cadre.roster.reading import RosterFileError, read_roster
 from cadre.roster.service import (
     CREATE,
@@ -138,7 +138,7 @@ def _parse(raw: dict, outcome: RowOutcome, townships: dict, own: str | None) -> 
         if own:
             error("乡镇(街道)", f"只能导入本乡镇（{own}）的导师，表中为“{township}”")
         else:
-            error("乡镇(街道)", f"找不到乡镇(街道)“{township}”{_suggest(township, townships)}")
+            error("乡镇(街道)", f"找不到乡镇(街道)“{township}”{suggest_closest(township, townships)}")
     else:
         values["township"] = townships[township]
     values["name"] = compact_text(raw.get("name"))

@@ -91,7 +91,7 @@ class VillageIndex:
             if self.own_township:
                 parsed.error("township", f"只能导入本乡镇（{self.own_township}）的后备干部，表中为“{township}”")
             else:
-                parsed.error("township", f"找不到乡镇(街道)“{township}”{_suggest(township, self.villages_of)}")
+                parsed.error("township", f"找不到乡镇(街道)“{township}”{suggest_closest(township, self.villages_of)}")
             return None
         if not village:
             parsed.error("village", "不能为空")
@@ -100,12 +100,12 @@ class VillageIndex:
         if village_id is None:
             parsed.error(
                 "village",
-                f"{township}下找不到村(社区)“{village}”{_suggest(village, self.villages_of[township])}",
+                f"{township}下找不到村(社区)“{village}”{suggest_closest(village, self.villages_of[township])}",
             )
         return village_id
 
 
-def _suggest(name: str, candidates) -> str:
+def suggest_closest(name: str, candidates) -> str:
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.5)
     return f"，是否为“{close[0]}”？" if close else ""
 
