@@ -42,10 +42,14 @@ class MentorListView(ListView):
         return mentors
 
     def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        limits = selectors.county_mentee_limits(user=self.request.user)
+        for mentor in context["mentors"]:
+            mentor.capacity = services.mentor_capacity(mentor, county_limit=limits[mentor.township.county_id])
         query = self.request.GET.copy()
         query.pop("page", None)
         return {
-            **super().get_context_data(**kwargs),
+            **context,
             "filter_form": self.filter_form,
             "query_string": query.urlencode(),
             "can_write": can_write(self.request.user),

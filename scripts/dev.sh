@@ -8,6 +8,7 @@ source scripts/venv.sh requirements.txt
 export DJANGO_SETTINGS_MODULE=config.settings.local
 python manage.py migrate --noinput
 python manage.py load_demo
+address="${PORT:-127.0.0.1:8000}"
 echo
-echo "打开 http://127.0.0.1:8000 ，使用上面列出的演示账号登录。按 Ctrl+C 停止。"
-exec python manage.py runserver "${PORT:-127.0.0.1:8000}"
+echo "打开 http://${address} ，使用上面列出的演示账号登录。按 Ctrl+C 停止。"
+exec python manage.py runserver "$address"

@@ -121,8 +121,8 @@ class TestQueryCounts:
     def test_mentor_list(self, login, county_user, township, django_assert_num_queries, n):
         populate(county_user, township, n)
         client = login(county_user)
-        # session, user, count, page, township filter choices
-        with django_assert_num_queries(5):
+        # session, user, count, page, county limits, township filter choices
+        with django_assert_num_queries(6):
             client.get(reverse("mentorship:mentor-list"))
 
     @pytest.mark.parametrize("n", [3, 25])
