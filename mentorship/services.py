@@ -25,8 +25,8 @@ def _ensure_township_in_scope(*, user, township_id: int) -> None:
         raise PermissionDenied("只能管理本辖区的导师和结对。")
 
 
-def _save(obj, *, user):
-    obj.full_clean()
+def _save(obj, *, user, validate_constraints: bool = True):
+    obj.full_clean(validate_constraints=validate_constraints)
     obj._history_user = user
     obj.save()
     return obj
@@ -150,7 +150,10 @@ def mentoring_log_create(*, user, pairing: Pairing, data: dict) -> MentoringLog:
         raise ValidationError({"date": "帮带日期不能晚于结对结束时间。"})
     if log.attachment:
         _check_attachment(log.attachment)
-    return _save(log, user=user)
+    # The log's check constraints repeat its field validation (form choices, entered-by
+    # choices, the hours range), which full_clean has already done; checking them again
+    # costs a query each, and the database enforces them anyway.
+    return _save(log, user=user, validate_constraints=False)
 
 
 def _check_attachment(upload) -> None:
