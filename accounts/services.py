@@ -3,6 +3,7 @@
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from common.excel import compact_text
 from org.models import County, Township
@@ -30,32 +31,32 @@ def _county_resolve(unit_name: str) -> County:
     if unit_name:
         county = County.objects.filter(name=unit_name).first()
         if county is None:
-            raise ValidationError(f"找不到单位：{unit_name}")
+            raise ValidationError(_("找不到单位：%(unit_name)s") % {"unit_name": unit_name})
         return county
     counties = list(County.objects.all()[:2])
     if not counties:
-        raise ValidationError("系统中还没有县(区)，请先导入组织架构（import_units）。")
+        raise ValidationError(_("系统中还没有县(区)，请先导入组织架构（import_units）。"))
     if len(counties) > 1:
-        raise ValidationError("系统中有多个县(区)，请指定所属县(区)。")
+        raise ValidationError(_("系统中有多个县(区)，请指定所属县(区)。"))
     return counties[0]
 
 
 def _township_resolve(unit_name: str) -> Township:
     if not unit_name:
-        raise ValidationError("乡镇党委用户必须指定所属乡镇(街道)。")
+        raise ValidationError(_("乡镇党委用户必须指定所属乡镇(街道)。"))
     if "/" in unit_name:
-        county_name, _, township_name = unit_name.partition("/")
+        county_name, _sep, township_name = unit_name.partition("/")
         township = Township.objects.filter(county__name=county_name, name=township_name).first()
         if township is None:
-            raise ValidationError(f"找不到单位：{unit_name}")
+            raise ValidationError(_("找不到单位：%(unit_name)s") % {"unit_name": unit_name})
         return township
     townships = list(Township.objects.filter(name=unit_name).select_related("county")[:2])
     if not townships:
-        raise ValidationError(f"找不到单位：{unit_name}")
+        raise ValidationError(_("找不到单位：%(unit_name)s") % {"unit_name": unit_name})
     if len(townships) > 1:
         raise ValidationError(
-            f"乡镇(街道)“{unit_name}”在多个县(区)中重名，请写成“县名/乡镇名”，"
-            f"如“{townships[0].county.name}/{unit_name}”。"
+            _("乡镇(街道)“%(unit_name)s”在多个县(区)中重名，请写成“县名/乡镇名”，如“%(name)s/%(unit_name2)s”。")
+            % {"unit_name": unit_name, "name": townships[0].county.name, "unit_name2": unit_name}
         )
     return townships[0]
 
@@ -97,9 +98,11 @@ def user_create_or_update(
     """
     username = (username or "").strip()
     if not username:
-        raise ValidationError("用户名不能为空。")
+        raise ValidationError(_("用户名不能为空。"))
     if role not in Role.values:
-        raise ValidationError(f"未知角色：{role}（可选：county 县委组织部、township 乡镇党委、leader 县领导）")
+        raise ValidationError(
+            _("未知角色：%(role)s（可选：county 县委组织部、township 乡镇党委、leader 县领导）") % {"role": role}
+        )
     unit_name = compact_text(unit_name)
 
     if role == Role.TOWNSHIP:
@@ -119,7 +122,7 @@ def user_create_or_update(
 
     if password is not None or is_new:
         if not password:
-            raise ValidationError("密码不能为空。" if password is not None else "新用户必须设置密码。")
+            raise ValidationError(_("密码不能为空。") if password is not None else _("新用户必须设置密码。"))
         _password_validate(password, user)
         user.set_password(password)
     user.full_clean()

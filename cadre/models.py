@@ -184,11 +184,13 @@ class Cadre(TimeStampedModel):
         if self.birth_date is None:
             self.birth_date = info.birth_date
         elif self.birth_date != info.birth_date:
-            errors["birth_date"] = f"出生日期与身份证号不符：身份证号中为{info.birth_date:%Y-%m-%d}"
+            errors["birth_date"] = _("出生日期与身份证号不符：身份证号中为%(date)s") % {
+                "date": info.birth_date.isoformat()
+            }
         if not self.gender:
             self.gender = info.gender
         elif self.gender != info.gender:
-            errors["gender"] = f"性别与身份证号不符：身份证号中为{Gender(info.gender).label}"
+            errors["gender"] = _("性别与身份证号不符：身份证号中为%(gender)s") % {"gender": Gender(info.gender).label}
         if self.party_joined_on and self.political_status not in PARTY_MEMBERS:
             errors["party_joined_on"] = "只有中共党员或预备党员才能填写入党时间"
         if self.party_joined_on and self.birth_date and self.party_joined_on <= self.birth_date:

@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.scoping import can_write, township_scope
 from mentorship.services import pairing_end_for_cadre
@@ -34,10 +35,10 @@ EDITABLE_FIELDS = (
 
 def _ensure_village_in_scope(*, user, village_id: int) -> None:
     if not can_write(user):
-        raise PermissionDenied("您的角色只能查看，不能修改。")
+        raise PermissionDenied(_("您的角色只能查看，不能修改。"))
     in_scope = Village.objects.filter(township_scope(user, path="township"), pk=village_id)
     if not in_scope.exists():
-        raise PermissionDenied("只能管理本辖区的村(社区)。")
+        raise PermissionDenied(_("只能管理本辖区的村(社区)。"))
 
 
 def _save(cadre: Cadre, *, user, reason: str = "") -> Cadre:
@@ -85,7 +86,10 @@ def cadre_change_status(
     _ensure_village_in_scope(user=user, village_id=cadre.village_id)
     to = Status(to)
     if to not in cadre.allowed_transitions():
-        raise ValidationError(f"不能从“{cadre.get_status_display()}”变更为“{to.label}”。")
+        raise ValidationError(
+            _("不能从“%(get_status_display)s”变更为“%(label)s”。")
+            % {"get_status_display": cadre.get_status_display(), "label": to.label}
+        )
     if to == Status.KEY_TRAINING:
         cadre.key_training_since = on
     elif to == Status.RESERVE:
@@ -94,7 +98,7 @@ def cadre_change_status(
         _seat_take(user=user, cadre=cadre, seat=seat, on=on)
     elif to == Status.LEFT:
         if not reason.strip():
-            raise ValidationError({"left_reason": "请填写退出原因。"})
+            raise ValidationError({"left_reason": _("请填写退出原因。")})
         cadre.left_on = on
         cadre.left_reason = reason.strip()
         if cadre.seat_id:
@@ -111,11 +115,16 @@ def cadre_change_status(
 
 def _seat_take(*, user, cadre: Cadre, seat: Seat | None, on: dt.date) -> None:
     if seat is None:
-        raise ValidationError({"seat": "请选择所任两委职位。"})
+        raise ValidationError({"seat": _("请选择所任两委职位。")})
     seat = Seat.objects.select_for_update().get(pk=seat.pk)
     _ensure_village_in_scope(user=user, village_id=seat.village_id)
     if not seat.is_vacant:
-        raise ValidationError({"seat": f"{seat}已由{seat.holder_name}担任，请先空出该职位。"})
+        raise ValidationError(
+            {
+                "seat": _("%(seat)s已由%(holder_name)s担任，请先空出该职位。")
+                % {"seat": seat, "holder_name": seat.holder_name}
+            }
+        )
     seat.holder_name = cadre.name
     seat.holder_since = on
     seat.save(update_fields=["holder_name", "holder_since", "updated_at"])

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
@@ -72,7 +73,7 @@ class CadreCreateView(WriteRequiredMixin, FormView):
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
-        messages.success(self.request, f"已新增后备干部 {cadre.name}。")
+        messages.success(self.request, _("已新增后备干部 %(name)s。") % {"name": cadre.name})
         return redirect(cadre)
 
 
@@ -94,7 +95,7 @@ class CadreUpdateView(WriteRequiredMixin, CadreObjectMixin, FormView):
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
-        messages.success(self.request, f"已保存 {cadre.name} 的信息。")
+        messages.success(self.request, _("已保存 %(name)s 的信息。") % {"name": cadre.name})
         return redirect(cadre)
 
 
@@ -122,7 +123,11 @@ class CadreStatusView(WriteRequiredMixin, CadreObjectMixin, FormView):
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
-        messages.success(self.request, f"{cadre.name} 的状态已变更为“{cadre.get_status_display()}”。")
+        messages.success(
+            self.request,
+            _("%(name)s 的状态已变更为“%(get_status_display)s”。")
+            % {"name": cadre.name, "get_status_display": cadre.get_status_display()},
+        )
         return redirect(cadre)
 
 
@@ -142,5 +147,5 @@ def cadre_photo(request, pk):
     """Photos are personal data: served only to users who may see the cadre."""
     cadre = selectors.cadre_get(user=request.user, pk=pk)
     if not cadre.photo:
-        raise Http404("没有照片")
+        raise Http404(_("没有照片"))
     return FileResponse(cadre.photo.open("rb"))

@@ -11,6 +11,7 @@ import os
 import unicodedata
 from collections.abc import Iterable, Mapping
 
+from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook, PasswordError
 
 SUPPORTED_FORMATS = ".xlsx、.xlsm、.xls、.ods"
@@ -67,20 +68,26 @@ def read_sheet_rows(path_or_file, *, max_rows: int | None = None) -> list[list]:
             # total_height is the index of the last row, counted from 0.
             if max_rows is not None and sheet.total_height + 1 > max_rows:
                 raise TooManyRows(
-                    f"文件“{name}”有{sheet.total_height + 1}行，超过单次导入上限{max_rows}行，请分批导入。"
+                    _("文件“%(name)s”有%(value)s行，超过单次导入上限%(max_rows)s行，请分批导入。")
+                    % {"name": name, "value": sheet.total_height + 1, "max_rows": max_rows}
                 )
             rows = [list(row) for row in sheet.to_python(skip_empty_area=False)]
             merged = sheet.merged_cell_ranges or []
     except TooManyRows as exc:
         raise ValueError(str(exc)) from None
     except FileNotFoundError:
-        raise ValueError(f"找不到文件：{name}") from None
+        raise ValueError(_("找不到文件：%(name)s") % {"name": name}) from None
     except PasswordError:
-        raise ValueError(f"文件“{name}”设置了密码，请取消密码保护后再导入。") from None
+        raise ValueError(_("文件“%(name)s”设置了密码，请取消密码保护后再导入。") % {"name": name}) from None
     except OSError as exc:
-        raise ValueError(f"无法打开文件“{name}”：{exc.strerror or exc}") from None
+        raise ValueError(
+            _("无法打开文件“%(name)s”：%(value)s") % {"name": name, "value": exc.strerror or exc}
+        ) from None
     except Exception:  # CalamineError and its kin: not a workbook calamine can read
-        raise ValueError(f"无法读取文件“{name}”：不是有效的 Excel 表格（支持 {SUPPORTED_FORMATS}）。") from None
+        raise ValueError(
+            _("无法读取文件“%(name)s”：不是有效的 Excel 表格（支持 %(SUPPORTED_FORMATS)s）。")
+            % {"name": name, "SUPPORTED_FORMATS": SUPPORTED_FORMATS}
+        ) from None
     _fill_merged(rows, merged)
     return rows
 
@@ -144,5 +151,7 @@ def find_header_row(
             best_index, best_found = index, found
     missing = "、".join(labels.get(key, key) for key in required if key not in best_found)
     if best_index is None:
-        raise ValueError(f"在表格前{scan}行中没有找到表头，需要以下列：{missing}。")
-    raise ValueError(f"第{best_index + 1}行的表头缺少以下列：{missing}。")
+        raise ValueError(
+            _("在表格前%(scan)s行中没有找到表头，需要以下列：%(missing)s。") % {"scan": scan, "missing": missing}
+        )
+    raise ValueError(_("第%(value)s行的表头缺少以下列：%(missing)s。") % {"value": best_index + 1, "missing": missing})

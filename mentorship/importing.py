@@ -5,6 +5,7 @@ import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from cadre.roster.columns import Column
@@ -91,8 +92,8 @@ def mentor_import(source, *, user, dry_run: bool, filename: str | None = None, e
         outcome.id_number = mask_phone(values["phone"])
         key = (values["township"].pk, values["name"], values["phone"])
         if key in seen:
-            message = f"与第{seen[key].row}行重复（同一乡镇、姓名和电话）"
-            outcome.errors.append(RowError(outcome.row, "姓名", message))
+            message = _("与第%(row)s行重复（同一乡镇、姓名和电话）") % {"row": seen[key].row}
+            outcome.errors.append(RowError(outcome.row, _("姓名"), message))
             outcome.action = ERROR
             continue
         seen[key] = outcome
@@ -107,9 +108,9 @@ def mentor_import(source, *, user, dry_run: bool, filename: str | None = None, e
         fingerprint.update(repr((key, outcome.action, sorted((k, str(v)) for k, v in values.items()))).encode())
     report.digest = fingerprint.hexdigest()
     if expected_digest is not None and expected_digest != report.digest:
-        report.file_errors.append(RowError(0, "", "预览之后，文件或系统中的数据已发生变化，请重新上传并预览。"))
+        report.file_errors.append(RowError(0, "", _("预览之后，文件或系统中的数据已发生变化，请重新上传并预览。")))
     if report.ok and not report.outcomes:
-        report.file_errors.append(RowError(0, "", "表格中没有可导入的数据行。"))
+        report.file_errors.append(RowError(0, "", _("表格中没有可导入的数据行。")))
     if not report.ok or dry_run:
         return report
     try:
@@ -133,21 +134,31 @@ def _parse(raw: dict, outcome: RowOutcome, townships: dict, own: str | None) -> 
     values = {}
     township = compact_text(raw.get("township")) or own
     if not township:
-        error("乡镇(街道)", "不能为空")
+        error(_("乡镇(街道)"), _("不能为空"))
     elif township not in townships:
         if own:
-            error("乡镇(街道)", f"只能导入本乡镇（{own}）的导师，表中为“{township}”")
+            error(
+                _("乡镇(街道)"),
+                _("只能导入本乡镇（%(own)s）的导师，表中为“%(township)s”") % {"own": own, "township": township},
+            )
         else:
-            error("乡镇(街道)", f"找不到乡镇(街道)“{township}”{suggest_closest(township, townships)}")
+            error(
+                _("乡镇(街道)"),
+                _("找不到乡镇(街道)“%(township)s”%(suggest_closest)s")
+                % {"township": township, "suggest_closest": suggest_closest(township, townships)},
+            )
     else:
         values["township"] = townships[township]
     values["name"] = compact_text(raw.get("name"))
     if not values["name"]:
-        error("姓名", "不能为空")
+        error(_("姓名"), _("不能为空"))
     kind = compact_text(raw.get("kind"))
     if kind not in KIND_LOOKUP:
         allowed = "、".join(labels[0] for labels in KIND_LABELS.values())
-        error("导师类别", f"无法识别“{kind}”，应为：{allowed}" if kind else "不能为空")
+        error(
+            _("导师类别"),
+            _("无法识别“%(kind)s”，应为：%(allowed)s") % {"kind": kind, "allowed": allowed} if kind else _("不能为空"),
+        )
     else:
         values["kind"] = KIND_LOOKUP[kind]
     for key in ("unit", "post", "specialties"):
@@ -155,18 +166,18 @@ def _parse(raw: dict, outcome: RowOutcome, townships: dict, own: str | None) -> 
             values[key] = cell_text(raw[key]) if not isinstance(raw[key], str) else raw[key].strip()
     phone = compact_text(raw.get("phone"))
     if not PHONE.match(phone):
-        error("联系电话", f"号码格式不正确：“{phone}”" if phone else "不能为空")
+        error(_("联系电话"), _("号码格式不正确：“%(phone)s”") % {"phone": phone} if phone else _("不能为空"))
     values["phone"] = phone
     if "max_mentees" in raw:
         text = compact_text(raw["max_mentees"]) or "1"
         if not text.isdigit() or not 1 <= int(text) <= 20:
-            error("可带人数", f"应为1到20之间的整数，表中为“{text}”")
+            error(_("可带人数"), _("应为1到20之间的整数，表中为“%(text)s”") % {"text": text})
         else:
             values["max_mentees"] = int(text)
     if "is_active" in raw:
         text = compact_text(raw["is_active"])
         if text not in YES | NO:
-            error("是否在库", f"应为“是”或“否”，表中为“{text}”")
+            error(_("是否在库"), _("应为“是”或“否”，表中为“%(text)s”") % {"text": text})
         values["is_active"] = text in YES
     return values
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from accounts.scoping import township_scope
 from cadre.models import Cadre, Status
@@ -91,7 +92,7 @@ def mentor_suggestions(*, user, cadre: Cadre, limit: int = 8) -> list[Suggestion
             score += 30 * len(matched)
             reasons.append("专长匹配：" + "、".join(matched))
         score -= 10 * mentor.active_count
-        reasons.append(f"已带{mentor.active_count}/{capacity}人")
+        reasons.append(_("已带%(load)s/%(capacity)s人") % {"load": mentor.active_count, "capacity": capacity})
         suggestions.append(Suggestion(mentor, score, reasons, mentor.active_count, capacity))
     suggestions.sort(key=lambda s: (-s.score, s.mentor.name))
     return suggestions[:limit]

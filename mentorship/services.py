@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.scoping import can_manage_county, can_write, township_scope
@@ -20,9 +21,9 @@ ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 def _ensure_township_in_scope(*, user, township_id: int) -> None:
     if not can_write(user):
-        raise PermissionDenied("您的角色只能查看，不能修改。")
+        raise PermissionDenied(_("您的角色只能查看，不能修改。"))
     if not Township.objects.filter(township_scope(user), pk=township_id).exists():
-        raise PermissionDenied("只能管理本辖区的导师和结对。")
+        raise PermissionDenied(_("只能管理本辖区的导师和结对。"))
 
 
 def _save(obj, *, user, validate_constraints: bool = True):
@@ -33,7 +34,7 @@ def _save(obj, *, user, validate_constraints: bool = True):
 
 
 def policy_for(county_id: int) -> CountyPolicy:
-    policy, _ = CountyPolicy.objects.get_or_create(county_id=county_id)
+    policy, _created = CountyPolicy.objects.get_or_create(county_id=county_id)
     return policy
 
 
@@ -81,16 +82,26 @@ def pairing_create(
     mentor = Mentor.objects.select_for_update().select_related("township").get(pk=mentor.pk)
     cadre = Cadre.objects.select_for_update().select_related("village__township").get(pk=cadre.pk)
     if mentor.township.county_id != cadre.village.township.county_id:
-        raise ValidationError({"mentor": "导师与后备干部不在同一个县(区)。"})
+        raise ValidationError({"mentor": _("导师与后备干部不在同一个县(区)。")})
     if not mentor.is_active:
-        raise ValidationError({"mentor": f"导师{mentor.name}已不在导师库中。"})
+        raise ValidationError({"mentor": _("导师%(name)s已不在导师库中。") % {"name": mentor.name}})
     if cadre.status not in (Status.RESERVE, Status.KEY_TRAINING):
-        raise ValidationError({"cadre": f"{cadre.name}当前状态为“{cadre.get_status_display()}”，不能结对。"})
+        raise ValidationError(
+            {
+                "cadre": _("%(name)s当前状态为“%(get_status_display)s”，不能结对。")
+                % {"name": cadre.name, "get_status_display": cadre.get_status_display()}
+            }
+        )
     if Pairing.objects.filter(cadre=cadre, ended_on__isnull=True).exists():
-        raise ValidationError({"cadre": f"{cadre.name}已有在帮导师，请先结束原结对再重新结对。"})
+        raise ValidationError({"cadre": _("%(name)s已有在帮导师，请先结束原结对再重新结对。") % {"name": cadre.name}})
     capacity = mentor_capacity(mentor)
     if Pairing.objects.filter(mentor=mentor, ended_on__isnull=True).count() >= capacity:
-        raise ValidationError({"mentor": f"导师{mentor.name}已带满{capacity}名后备干部，不能再结对。"})
+        raise ValidationError(
+            {
+                "mentor": _("导师%(name)s已带满%(capacity)s名后备干部，不能再结对。")
+                % {"name": mentor.name, "capacity": capacity}
+            }
+        )
     pairing = Pairing(
         cadre=cadre, mentor=mentor, started_on=started_on, planned_end_on=planned_end_on, goals=goals,
         created_by=user,
@@ -99,7 +110,9 @@ def pairing_create(
         with transaction.atomic():
             return _save(pairing, user=user)
     except IntegrityError:
-        raise ValidationError({"cadre": f"{cadre.name}已有在帮导师，请先结束原结对再重新结对。"}) from None
+        raise ValidationError(
+            {"cadre": _("%(name)s已有在帮导师，请先结束原结对再重新结对。") % {"name": cadre.name}}
+        ) from None
 
 
 @transaction.atomic
@@ -107,14 +120,19 @@ def pairing_end(*, user, pairing: Pairing, ended_on: dt.date, reason: str) -> Pa
     pairing = Pairing.objects.select_for_update().select_related("cadre__village").get(pk=pairing.pk)
     _ensure_township_in_scope(user=user, township_id=pairing.cadre.village.township_id)
     if pairing.ended_on is not None:
-        raise ValidationError("该结对已经结束。")
+        raise ValidationError(_("该结对已经结束。"))
     if not reason.strip():
-        raise ValidationError({"end_reason": "请填写结束原因。"})
+        raise ValidationError({"end_reason": _("请填写结束原因。")})
     if ended_on < pairing.started_on:
-        raise ValidationError({"ended_on": "结束时间不能早于结对时间。"})
+        raise ValidationError({"ended_on": _("结束时间不能早于结对时间。")})
     last_log = pairing.logs.order_by("-date").values_list("date", flat=True).first()
     if last_log and ended_on < last_log:
-        raise ValidationError({"ended_on": f"结束时间不能早于最后一次帮带记录（{last_log:%Y-%m-%d}）。"})
+        raise ValidationError(
+            {
+                "ended_on": _("结束时间不能早于最后一次帮带记录（%(last_log)s）。")
+                % {"last_log": format(last_log, "%Y-%m-%d")}
+            }
+        )
     pairing.ended_on = ended_on
     pairing.end_reason = reason.strip()
     return _save(pairing, user=user)
@@ -145,9 +163,9 @@ def mentoring_log_create(*, user, pairing: Pairing, data: dict) -> MentoringLog:
     if not log.entered_by:
         log.entered_by = default_entered_by(user)
     if log.date and log.date < pairing.started_on:
-        raise ValidationError({"date": "帮带日期不能早于结对时间。"})
+        raise ValidationError({"date": _("帮带日期不能早于结对时间。")})
     if log.date and pairing.ended_on and log.date > pairing.ended_on:
-        raise ValidationError({"date": "帮带日期不能晚于结对结束时间。"})
+        raise ValidationError({"date": _("帮带日期不能晚于结对结束时间。")})
     if log.attachment:
         _check_attachment(log.attachment)
     # The log's check constraints repeat its field validation (form choices, entered-by
@@ -161,9 +179,14 @@ def _check_attachment(upload) -> None:
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if ext not in ATTACHMENT_TYPES:
         allowed = "、".join(sorted(ATTACHMENT_TYPES))
-        raise ValidationError({"attachment": f"附件类型不支持（.{ext or '无扩展名'}），只能上传：{allowed}"})
+        raise ValidationError(
+            {
+                "attachment": _("附件类型不支持（.%(value)s），只能上传：%(allowed)s")
+                % {"value": ext or "无扩展名", "allowed": allowed}
+            }
+        )
     if upload.size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError({"attachment": "附件不能超过10MB。"})
+        raise ValidationError({"attachment": _("附件不能超过10MB。")})
 
 
 # County policy -------------------------------------------------------------------------
@@ -174,7 +197,7 @@ def policy_update(*, user, county_id: int, mentee_limit: int, requirements: dict
     """Set the county's mentee limit and, per activity form, how many months may pass
     between two activities (None: no requirement)."""
     if not can_manage_county(user) or (user.county_id and user.county_id != county_id):
-        raise PermissionDenied("只有县委组织部可以修改导师帮带制度。")
+        raise PermissionDenied(_("只有县委组织部可以修改导师帮带制度。"))
     policy = policy_for(county_id)
     policy.mentee_limit = mentee_limit
     _save(policy, user=user)

@@ -5,6 +5,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView
 
 from accounts.scoping import can_manage_county, can_write, user_county_id
@@ -92,7 +93,7 @@ class MentorFormView(WriteRequiredMixin, FormView):
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
-        messages.success(self.request, f"已保存导师 {mentor.name}。")
+        messages.success(self.request, _("已保存导师 %(name)s。") % {"name": mentor.name})
         return redirect(mentor)
 
 
@@ -147,7 +148,10 @@ class PairingCreateView(WriteRequiredMixin, FormView):
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
-        messages.success(self.request, f"已为 {pairing.cadre.name} 结对导师 {pairing.mentor.name}。")
+        messages.success(
+            self.request,
+            _("已为 %(name)s 结对导师 %(name2)s。") % {"name": pairing.cadre.name, "name2": pairing.mentor.name},
+        )
         return redirect(pairing)
 
 
@@ -170,7 +174,7 @@ class PairingDetailView(TemplateView):
 
     def post(self, request, pk):
         if not can_write(request.user):
-            raise PermissionDenied("您的角色只能查看。")
+            raise PermissionDenied(_("您的角色只能查看。"))
         pairing = self.get_pairing()
         if "end" in request.POST:
             form = PairingEndForm(request.POST)
@@ -178,7 +182,7 @@ class PairingDetailView(TemplateView):
                 try:
                     services.pairing_end(user=request.user, pairing=pairing, ended_on=form.cleaned_data["ended_on"],
                                          reason=form.cleaned_data["end_reason"])  # fmt: skip
-                    messages.success(request, "结对已结束。")
+                    messages.success(request, _("结对已结束。"))
                     return redirect(pairing)
                 except ValidationError as exc:
                     add_service_errors(form, exc)
@@ -187,7 +191,7 @@ class PairingDetailView(TemplateView):
         if form.is_valid():
             try:
                 services.mentoring_log_create(user=request.user, pairing=pairing, data=form.cleaned_data)
-                messages.success(request, "已添加帮带记录。")
+                messages.success(request, _("已添加帮带记录。"))
                 return redirect(pairing)
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -224,7 +228,7 @@ class PolicyView(FormView):
     def dispatch(self, request, *args, **kwargs):
         county = user_county_id(request.user)
         if county is None:
-            raise PermissionDenied("请以县委组织部账号设置导师帮带制度。")
+            raise PermissionDenied(_("请以县委组织部账号设置导师帮带制度。"))
         self.county_id = county
         return super().dispatch(request, *args, **kwargs)
 
@@ -236,12 +240,12 @@ class PolicyView(FormView):
 
     def form_valid(self, form):
         if not can_manage_county(self.request.user):
-            raise PermissionDenied("只有县委组织部可以修改导师帮带制度。")
+            raise PermissionDenied(_("只有县委组织部可以修改导师帮带制度。"))
         services.policy_update(
             user=self.request.user, county_id=self.county_id, mentee_limit=form.cleaned_data["mentee_limit"],
             requirements=form.requirements(),
         )  # fmt: skip
-        messages.success(self.request, "导师帮带制度已保存。")
+        messages.success(self.request, _("导师帮带制度已保存。"))
         return redirect("mentorship:policy")
 
 
@@ -268,7 +272,7 @@ def mentoring_log_attachment(request, pk):
     """Attachments are personal records: served only to users who may see the pairing."""
     entry = get_object_or_404(selectors.mentoring_log_list(user=request.user), pk=pk)
     if not entry.attachment:
-        raise Http404("没有附件")
+        raise Http404(_("没有附件"))
     return FileResponse(
         entry.attachment.open("rb"), as_attachment=True, filename=entry.attachment.name.rsplit("/", 1)[-1]
     )

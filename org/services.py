@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from common.excel import compact_text, find_header_row
 
@@ -10,8 +11,8 @@ from .models import STANDARD_SEATS, County, Seat, Township, Village
 def village_get_or_create(*, county_name: str, township_name: str, village_name: str):
     """Find or create a village and the units above it; a new village gets the standard
     two-committee seats. Returns (village, created)."""
-    county, _ = County.objects.get_or_create(name=county_name)
-    township, _ = Township.objects.get_or_create(county=county, name=township_name)
+    county, _created = County.objects.get_or_create(name=county_name)
+    township, _created = Township.objects.get_or_create(county=county, name=township_name)
     village, created = Village.objects.get_or_create(township=township, name=village_name)
     if created:
         Seat.objects.bulk_create(
@@ -67,10 +68,13 @@ def units_import(*, rows: list[list], dry_run: bool = False) -> dict:
         row_ok = True
         for key in ("county", "township", "village"):
             if not values[key]:
-                errors.append(f"第{line}行：缺少{UNIT_LABELS[key]}名称")
+                errors.append(_("第%(line)s行：缺少%(value)s名称") % {"line": line, "value": UNIT_LABELS[key]})
                 row_ok = False
             elif len(values[key]) > max_length[key]:
-                errors.append(f"第{line}行：{UNIT_LABELS[key]}名称过长（最多{max_length[key]}个字）：{values[key]}")
+                errors.append(
+                    _("第%(line)s行：%(value)s名称过长（最多%(value2)s个字）：%(value3)s")
+                    % {"line": line, "value": UNIT_LABELS[key], "value2": max_length[key], "value3": values[key]}
+                )
                 row_ok = False
         triple = (values["county"], values["township"], values["village"])
         if row_ok and triple not in seen:
@@ -79,7 +83,7 @@ def units_import(*, rows: list[list], dry_run: bool = False) -> dict:
     if errors:
         raise ValidationError(errors)
     if not entries:
-        raise ValidationError("表格中没有可导入的数据行。")
+        raise ValidationError(_("表格中没有可导入的数据行。"))
 
     with transaction.atomic():
         county_names = {c for c, _, _ in entries}

@@ -1,5 +1,6 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 
 class ImportCommand(BaseCommand):
@@ -21,7 +22,7 @@ class ImportCommand(BaseCommand):
         try:
             report = self.importer(file, user=operator, dry_run=dry_run)
         except FileNotFoundError:
-            raise CommandError(f"找不到文件：{file}") from None
+            raise CommandError(_("找不到文件：%(file)s") % {"file": file}) from None
         for outcome in report.outcomes:
             if outcome.errors or outcome.changes or outcome.action == "create":
                 detail = "；".join(
@@ -45,9 +46,9 @@ class ImportCommand(BaseCommand):
         if username:
             operator = users.filter(username=username).first()
             if operator is None:
-                raise CommandError(f"找不到用户：{username}")
+                raise CommandError(_("找不到用户：%(username)s") % {"username": username})
             return operator
         operator = users.filter(is_superuser=True).order_by("pk").first()
         if operator is None:
-            raise CommandError("系统中没有超级管理员，请用 --user 指定导入人。")
+            raise CommandError(_("系统中没有超级管理员，请用 --user 指定导入人。"))
         return operator

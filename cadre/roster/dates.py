@@ -5,6 +5,8 @@ import datetime as dt
 import re
 from enum import IntEnum
 
+from django.utils.translation import gettext as _
+
 from common.excel import cell_text
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -75,7 +77,7 @@ def _build(year: int, month: int | None, day: int | None, raw) -> tuple[dt.date,
 
 
 def _message(raw) -> str:
-    return f"无法识别的日期“{cell_text(raw)}”，请写成1990-05-03、1990.05或1990年5月"
+    return _("无法识别的日期“%(text)s”，请写成1990-05-03、1990.05或1990年5月") % {"text": cell_text(raw)}
 
 
 def same_as(written: tuple[dt.date, Precision], actual: dt.date) -> bool:

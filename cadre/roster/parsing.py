@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from common.excel import cell_text, compact_text, find_header_row
@@ -47,7 +48,9 @@ class RowError:
     def __str__(self):
         if not self.row:
             return self.message
-        return f"第{self.row}行 {self.column}: {self.message}" if self.column else f"第{self.row}行: {self.message}"
+        if self.column:
+            return _("第%(row)s行 %(column)s: %(message)s") % vars(self)
+        return _("第%(row)s行: %(message)s") % vars(self)
 
 
 @dataclass
@@ -84,30 +87,43 @@ class VillageIndex:
     def lookup(self, township: str, village: str, parsed: ParsedRow) -> int | None:
         if not township:
             if not self.own_township:
-                parsed.error("township", "不能为空")
+                parsed.error("township", _("不能为空"))
                 return None
             township = self.own_township
         if township not in self.villages_of:
             if self.own_township:
-                parsed.error("township", f"只能导入本乡镇（{self.own_township}）的后备干部，表中为“{township}”")
+                parsed.error(
+                    "township",
+                    _("只能导入本乡镇（%(own_township)s）的后备干部，表中为“%(township)s”")
+                    % {"own_township": self.own_township, "township": township},
+                )
             else:
-                parsed.error("township", f"找不到乡镇(街道)“{township}”{suggest_closest(township, self.villages_of)}")
+                parsed.error(
+                    "township",
+                    _("找不到乡镇(街道)“%(township)s”%(suggest_closest)s")
+                    % {"township": township, "suggest_closest": suggest_closest(township, self.villages_of)},
+                )
             return None
         if not village:
-            parsed.error("village", "不能为空")
+            parsed.error("village", _("不能为空"))
             return None
         village_id = self.by_name.get((township, village))
         if village_id is None:
             parsed.error(
                 "village",
-                f"{township}下找不到村(社区)“{village}”{suggest_closest(village, self.villages_of[township])}",
+                _("%(township)s下找不到村(社区)“%(village)s”%(suggest_closest)s")
+                % {
+                    "township": township,
+                    "village": village,
+                    "suggest_closest": suggest_closest(village, self.villages_of[township]),
+                },
             )
         return village_id
 
 
 def suggest_closest(name: str, candidates) -> str:
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.5)
-    return f"，是否为“{close[0]}”？" if close else ""
+    return _("，是否为“%(name)s”？") % {"name": close[0]} if close else ""
 
 
 def parse_sheet(rows: list[list], *, user) -> ParsedSheet:
@@ -165,10 +181,10 @@ def _parse_row(number: int, raw: dict, villages: VillageIndex, lookups: dict) ->
             text = compact_text(raw[key]) if key == "name" else _free_text(raw[key])
             limit = TEXT_LIMITS.get(key)
             if limit and len(text) > limit:
-                parsed.error(key, f"超过{limit}个字")
+                parsed.error(key, _("超过%(limit)s个字") % {"limit": limit})
             values[key] = text
     if not values.get("name"):
-        parsed.error("name", "不能为空")
+        parsed.error("name", _("不能为空"))
     if "ethnicity" in values:
         ethnicity = values["ethnicity"] or "汉族"
         values["ethnicity"] = ethnicity if ethnicity.endswith("族") else f"{ethnicity}族"
@@ -184,7 +200,7 @@ def _parse_row(number: int, raw: dict, villages: VillageIndex, lookups: dict) ->
     if "phone" in raw:
         phone = "".join(ch for ch in compact_text(raw["phone"]) if ch not in "()（）")
         if phone and not PHONE.match(phone):
-            parsed.error("phone", f"号码格式不正确：“{phone}”")
+            parsed.error("phone", _("号码格式不正确：“%(phone)s”") % {"phone": phone})
         values["phone"] = phone
 
     for key in ("education", "political_status", "source", "tier"):
@@ -195,12 +211,12 @@ def _parse_row(number: int, raw: dict, villages: VillageIndex, lookups: dict) ->
             if key == "tier":
                 values[key] = Tier.VILLAGE
             else:
-                parsed.error(key, "不能为空")
+                parsed.error(key, _("不能为空"))
             continue
         code = lookups[key].get(text)
         if code is None:
             allowed = "、".join(labels[0] for labels in CHOICE_LABELS[key].values())
-            parsed.error(key, f"无法识别“{text}”，应为：{allowed}")
+            parsed.error(key, _("无法识别“%(text)s”，应为：%(allowed)s") % {"text": text, "allowed": allowed})
         values[key] = code
 
     if "party_joined_on" in raw:
@@ -211,9 +227,9 @@ def _parse_row(number: int, raw: dict, villages: VillageIndex, lookups: dict) ->
             written = None
         values["party_joined_on"] = written[0] if written else None
         if written and values.get("political_status") and values["political_status"] not in PARTY_MEMBERS:
-            parsed.error("party_joined_on", "只有中共党员或预备党员才能填写入党时间")
+            parsed.error("party_joined_on", _("只有中共党员或预备党员才能填写入党时间"))
         elif written and values.get("birth_date") and written[0] <= values["birth_date"]:
-            parsed.error("party_joined_on", "入党时间不能早于出生日期")
+            parsed.error("party_joined_on", _("入党时间不能早于出生日期"))
 
     township = compact_text(raw.get("township"))
     village = compact_text(raw.get("village"))
@@ -232,11 +248,11 @@ def _parse_id(raw, parsed: ParsedRow):
         shown = f"{raw:.5E}" if isinstance(raw, int | float) else compact_text(raw)
         parsed.error(
             "id_number",
-            f"已被Excel存成数字（{shown}），后几位已经丢失；请把该列设为“文本”格式后重新填写",
+            _("已被Excel存成数字（%(shown)s），后几位已经丢失；请把该列设为“文本”格式后重新填写") % {"shown": shown},
         )
         return None
     if not normalize_id_number(raw):
-        parsed.error("id_number", "不能为空")
+        parsed.error("id_number", _("不能为空"))
         return None
     try:
         return parse_id_number(raw)
@@ -257,7 +273,7 @@ def _check_birth_date(raw, actual, parsed: ParsedRow) -> None:
             if written[1] == Precision.MONTH
             else f"{actual:%Y年}{actual.month}月{actual.day}日"
         )
-        parsed.error("birth_date", f"与身份证号不符，身份证号中为{shown}")
+        parsed.error("birth_date", _("与身份证号不符，身份证号中为%(shown)s") % {"shown": shown})
 
 
 def _check_gender(raw, actual: str, parsed: ParsedRow, lookup: dict) -> None:
@@ -266,9 +282,9 @@ def _check_gender(raw, actual: str, parsed: ParsedRow, lookup: dict) -> None:
         return
     code = lookup.get(text)
     if code is None:
-        parsed.error("gender", f"无法识别“{text}”，应为：男、女")
+        parsed.error("gender", _("无法识别“%(text)s”，应为：男、女") % {"text": text})
     elif code != actual:
-        parsed.error("gender", f"与身份证号不符，身份证号中为{Gender(actual).label}")
+        parsed.error("gender", _("与身份证号不符，身份证号中为%(label)s") % {"label": Gender(actual).label})
 
 
 def _mark_duplicates(rows: list[ParsedRow]) -> None:
@@ -282,4 +298,8 @@ def _mark_duplicates(rows: list[ParsedRow]) -> None:
         if len(group) > 1:
             lines = "、".join(str(p.row) for p in group)
             for parsed in group:
-                parsed.error("id_number", f"{number[:4]}**********{number[-4:]}在本表中重复出现（第{lines}行）")
+                parsed.error(
+                    "id_number",
+                    _("%(value)s**********%(value2)s在本表中重复出现（第%(lines)s行）")
+                    % {"value": number[:4], "value2": number[-4:], "lines": lines},
+                )

@@ -6,6 +6,8 @@ import io
 import zipfile
 from pathlib import PurePath
 
+from django.utils.translation import gettext as _
+
 from common.excel import SUPPORTED_FORMATS, read_sheet_rows
 
 MAX_FILE_BYTES = 40 * 1024 * 1024
@@ -27,15 +29,21 @@ def read_roster(data: bytes, filename: str) -> list[list]:
     suffix = PurePath(filename).suffix.lower()
     if len(data) > MAX_FILE_BYTES:
         size, limit = len(data) / 1024 / 1024, MAX_FILE_BYTES // 1024 // 1024
-        raise RosterFileError(f"文件过大（{size:.1f}MB），单个文件不能超过{limit}MB，请分批导入。")
+        raise RosterFileError(
+            _("文件过大（%(size)sMB），单个文件不能超过%(limit)sMB，请分批导入。")
+            % {"size": format(size, ".1f"), "limit": limit}
+        )
     if not data:
-        raise RosterFileError("文件是空的。")
+        raise RosterFileError(_("文件是空的。"))
     if suffix == ".csv":
         return _read_csv(data)
     if suffix in ZIP_FORMATS:
         _check_zip(data, filename)
     elif suffix != ".xls":
-        raise RosterFileError(f"不支持的文件类型“{suffix or filename}”，请上传 {ACCEPTED} 文件。")
+        raise RosterFileError(
+            _("不支持的文件类型“%(value)s”，请上传 %(ACCEPTED)s 文件。")
+            % {"value": suffix or filename, "ACCEPTED": ACCEPTED}
+        )
     buffer = io.BytesIO(data)
     buffer.name = filename
     try:
@@ -46,12 +54,16 @@ def read_roster(data: bytes, filename: str) -> list[list]:
 
 def _check_zip(data: bytes, filename: str) -> None:
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise RosterFileError(f"无法读取文件“{filename}”：不是有效的 Excel 表格（支持 {SUPPORTED_FORMATS}）。")
+        raise RosterFileError(
+            _("无法读取文件“%(filename)s”：不是有效的 Excel 表格（支持 %(SUPPORTED_FORMATS)s）。")
+            % {"filename": filename, "SUPPORTED_FORMATS": SUPPORTED_FORMATS}
+        )
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         unzipped = sum(info.file_size for info in archive.infolist())
     if unzipped > MAX_UNZIPPED_BYTES or unzipped > MAX_ZIP_RATIO * max(len(data), 64 * 1024):
         raise RosterFileError(
-            f"文件“{filename}”解压后异常庞大（{unzipped / 1024 / 1024:.0f}MB），疑似恶意文件，已拒绝导入。"
+            _("文件“%(filename)s”解压后异常庞大（%(value)sMB），疑似恶意文件，已拒绝导入。")
+            % {"filename": filename, "value": format(unzipped / 1024 / 1024, ".0f")}
         )
 
 
@@ -63,8 +75,11 @@ def _read_csv(data: bytes) -> list[list]:
         except UnicodeDecodeError:
             continue
     else:
-        raise RosterFileError("无法识别CSV文件的编码，请另存为UTF-8编码的CSV或.xlsx文件。")
+        raise RosterFileError(_("无法识别CSV文件的编码，请另存为UTF-8编码的CSV或.xlsx文件。"))
     rows = list(csv.reader(io.StringIO(text)))
     if len(rows) > MAX_ROWS:
-        raise RosterFileError(f"文件有{len(rows)}行，超过单次导入上限{MAX_ROWS}行，请分批导入。")
+        raise RosterFileError(
+            _("文件有%(len)s行，超过单次导入上限%(MAX_ROWS)s行，请分批导入。")
+            % {"len": len(rows), "MAX_ROWS": MAX_ROWS}
+        )
     return rows

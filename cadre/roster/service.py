@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.scoping import can_write
 from common.masking import mask_id_number
@@ -89,15 +90,20 @@ class RosterReport:
         c = self.counts
         if not self.ok:
             return (
-                f"共{len(self.outcomes)}行，其中{c['errors']}行有错误；未导入任何数据，请修改后重新导入。"
+                _("共%(total)s行，其中%(errors)s行有错误；未导入任何数据，请修改后重新导入。")
+                % {"total": len(self.outcomes), "errors": c["errors"]}
                 if self.outcomes
                 else "未导入任何数据。"
             )
         verb = "将" if self.dry_run else "已"
         if not c["created"] and not c["updated"]:
-            return f"共{c['unchanged']}行，与系统中的数据完全一致，没有需要导入的变化。"
+            return _("共%(unchanged)s行，与系统中的数据完全一致，没有需要导入的变化。") % c
         total = len(self.outcomes)
-        return f"共{total}行：{verb}新增{c['created']}人，{verb}更新{c['updated']}人，{c['unchanged']}人无变化。"
+        return _("共%(total)s行：%(verb)s新增%(created)s人，%(verb)s更新%(updated)s人，%(unchanged)s人无变化。") % {
+            **c,
+            "total": total,
+            "verb": verb,
+        }
 
 
 def roster_import(
@@ -129,12 +135,12 @@ def roster_import_rows(
     if sheet.errors:
         return report
     if not sheet.rows:
-        report.file_errors.append(RowError(0, "", "表格中没有可导入的数据行。"))
+        report.file_errors.append(RowError(0, "", _("表格中没有可导入的数据行。")))
         return report
     with transaction.atomic():
         plan = _plan(sheet, user=user, report=report)
         if expected_digest is not None and expected_digest != report.digest:
-            report.file_errors.append(RowError(0, "", "预览之后，文件或系统中的数据已发生变化，请重新上传并预览。"))
+            report.file_errors.append(RowError(0, "", _("预览之后，文件或系统中的数据已发生变化，请重新上传并预览。")))
             return report
         if report.ok and not dry_run:
             _apply(plan, user=user, reason=f"花名册导入：{filename}")
@@ -144,7 +150,7 @@ def roster_import_rows(
 
 def ensure_may_import(user) -> None:
     if not can_write(user):
-        raise PermissionDenied("您的角色只能查看，不能导入。")
+        raise PermissionDenied(_("您的角色只能查看，不能导入。"))
 
 
 def load_source(source, filename):
@@ -177,7 +183,7 @@ def _plan(sheet, *, user, report: RosterReport) -> Plan:
         report.outcomes.append(outcome)
         current = existing.get(number)
         if current is not None and current.pop("_township_id") not in allowed_townships:
-            parsed.error("id_number", "该身份证号已在其他乡镇登记，请联系县委组织部核实")
+            parsed.error("id_number", _("该身份证号已在其他乡镇登记，请联系县委组织部核实"))
         if parsed.errors:
             continue
         if current is None:

@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.scoping import can_write
 
@@ -30,7 +31,7 @@ def _importer(kind: str):
 def roster_preview(*, user, filename: str, data: bytes, kind: str = RosterImport.Kind.ROSTER):
     """Check an uploaded file (a roster or, with ``kind``, a mentor pool) without writing."""
     if not can_write(user):
-        raise PermissionDenied("您的角色只能查看，不能导入。")
+        raise PermissionDenied(_("您的角色只能查看，不能导入。"))
     report = _importer(kind)(data, user=user, dry_run=True, filename=filename)
     upload = RosterImport(
         user=user, kind=kind, filename=filename[:255], sha256=hashlib.sha256(data).hexdigest(), digest=report.digest,
@@ -47,15 +48,15 @@ def roster_confirm(*, user, upload_id) -> tuple[RosterImport, RosterReport]:
     with transaction.atomic():
         upload = get_object_or_404(RosterImport.objects.select_for_update(), pk=upload_id, user=user)
         if upload.state != RosterImport.State.PREVIEWED:
-            raise ValidationError("这份预览已经处理过，不能重复导入。")
+            raise ValidationError(_("这份预览已经处理过，不能重复导入。"))
         if timezone.now() - upload.created_at > PREVIEW_TTL:
             _refuse(upload)
-            raise ValidationError("预览已超过30分钟，请重新上传文件并预览。")
+            raise ValidationError(_("预览已超过30分钟，请重新上传文件并预览。"))
         with upload.file.open("rb") as handle:
             data = handle.read()
         if hashlib.sha256(data).hexdigest() != upload.sha256:
             _refuse(upload)
-            raise ValidationError("预览之后文件已被改动，请重新上传并预览。")
+            raise ValidationError(_("预览之后文件已被改动，请重新上传并预览。"))
         report = _importer(upload.kind)(
             data, user=user, dry_run=False, filename=upload.filename, expected_digest=upload.digest
         )

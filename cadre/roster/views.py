@@ -26,7 +26,9 @@ PREVIEW_ROW_LIMIT = 1000
 
 class UploadForm(BootstrapFormMixin, forms.Form):
     file = forms.FileField(
-        label=_("花名册文件"), help_text=f"支持 {ACCEPTED}，不超过{MAX_FILE_BYTES // 1024 // 1024}MB"
+        label=_("花名册文件"),
+        help_text=_("支持 %(formats)s，不超过%(limit)sMB")
+        % {"formats": ACCEPTED, "limit": MAX_FILE_BYTES // 1024 // 1024},
     )
 
 
@@ -51,7 +53,10 @@ class RosterUploadView(WriteRequiredMixin, View):
             return render(request, self.template_name, {"form": form})
         upload = form.cleaned_data["file"]
         if upload.size > MAX_FILE_BYTES:
-            form.add_error("file", f"文件过大，单个文件不能超过{MAX_FILE_BYTES // 1024 // 1024}MB，请分批导入。")
+            form.add_error(
+                "file",
+                _("文件过大，单个文件不能超过%(limit)sMB，请分批导入。") % {"limit": MAX_FILE_BYTES // 1024 // 1024},
+            )
             return render(request, self.template_name, {"form": form})
         record, report = roster_preview(user=request.user, filename=upload.name, data=upload.read(), kind=self.kind)
         shown = [o for o in report.outcomes if o.action != "unchanged"]
@@ -83,7 +88,10 @@ class RosterConfirmView(WriteRequiredMixin, View):
             for message in exc.messages[:20]:
                 messages.error(request, message)
             return redirect(retry)
-        messages.success(request, f"“{record.filename}”导入完成。{report.summary()}")
+        messages.success(
+            request,
+            _("“%(filename)s”导入完成。%(summary)s") % {"filename": record.filename, "summary": report.summary()},
+        )
         return redirect(done)
 
 

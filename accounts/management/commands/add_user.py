@@ -5,6 +5,7 @@ import sys
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from accounts.services import user_create_or_update
@@ -39,15 +40,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, username, role, unit, name, password_stdin, **options):
         if not role:
-            raise CommandError("请用 --role 指定角色：county、township 或 leader。")
+            raise CommandError(_("请用 --role 指定角色：county、township 或 leader。"))
         password = None
         if password_stdin:
             stream = options.get("stdin") or sys.stdin
             password = stream.readline().rstrip("\r\n")
             if not password:
-                raise CommandError("没有从标准输入读到密码。")
+                raise CommandError(_("没有从标准输入读到密码。"))
         elif not User.objects.filter(username=username.strip()).exists():
-            raise CommandError("新用户必须设置密码：请加 --password-stdin 并从标准输入提供密码。")
+            raise CommandError(_("新用户必须设置密码：请加 --password-stdin 并从标准输入提供密码。"))
 
         existed = User.objects.filter(username=username.strip()).exists()
         try:

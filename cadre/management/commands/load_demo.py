@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count, Exists, OuterRef
+from django.utils.translation import gettext as _
 
 from cadre.demo import DEMO_COUNTY, DEMO_PASSWORD, demo_load
 from cadre.models import Cadre, Status
@@ -45,8 +46,10 @@ class Command(BaseCommand):
     def handle(self, *args, force, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
-                "当前不是调试环境（DEBUG=False）。演示数据会创建使用公开密码的账号（含超级管理员），"
-                "确需加载请加 --force。"
+                _(
+                    "当前不是调试环境（DEBUG=False）。演示数据会创建使用公开密码的账号（含超级管理员），"
+                    "确需加载请加 --force。"
+                )
             )
         started = time.monotonic()
         try:

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from common.excel import read_sheet_rows
 from org.services import units_import
@@ -21,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, file, **options):
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"找不到文件：{file}")
+            raise CommandError(_("找不到文件：%(file)s") % {"file": file})
         try:
             rows = read_sheet_rows(path)
         except ValueError as exc:
