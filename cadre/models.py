@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from common.idcard import age_on, parse_id_number
-from common.models import TimeStampedModel
+from common.models import TimeStampedModel, phone_validator
 
 YOUNG_AGE_LIMIT = 35
 
@@ -87,7 +87,7 @@ class Cadre(TimeStampedModel):
     ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")
     id_number = models.CharField(_("身份证号"), max_length=18, unique=True)
     birth_date = models.DateField(_("出生日期"), blank=True)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[phone_validator])
     education = models.CharField(_("学历"), max_length=20, choices=Education.choices)
     political_status = models.CharField(_("政治面貌"), max_length=20, choices=PoliticalStatus.choices)
     party_joined_on = models.DateField(_("入党时间"), null=True, blank=True)

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from common.models import TimeStampedModel
+from common.models import TimeStampedModel, phone_validator
 
 
 class MentorKind(models.TextChoices):
@@ -46,7 +46,7 @@ class Mentor(TimeStampedModel):
     kind = models.CharField(_("导师类别"), max_length=20, choices=MentorKind.choices)
     unit = models.CharField(_("工作单位"), max_length=100, blank=True)
     post = models.CharField(_("职务"), max_length=100, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=20)
+    phone = models.CharField(_("联系电话"), max_length=20, validators=[phone_validator])
     specialties = models.CharField(_("专长"), max_length=200, blank=True, help_text=_("多个专长用顿号或逗号分隔"))
     is_active = models.BooleanField(_("在库"), default=True)
     max_mentees = models.PositiveSmallIntegerField(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from common.excel import cell_text, compact_text, find_header_row
 from common.idcard import normalize_id_number, parse_id_number
+from common.models import PHONE_PATTERN
 from org.selectors import village_list
 
 from ..models import PARTY_MEMBERS, Cadre, Gender, Tier
@@ -31,7 +32,7 @@ SKIP_PREFIXES = (
     "备注：",
     "说明",
 )
-PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8}|\d{7,8})$")
+PHONE = re.compile(PHONE_PATTERN)
 # Where a number cell was used for the ID, Excel keeps 15 significant digits at most.
 SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
 TEXT_LIMITS = {

@@ -160,10 +160,14 @@ class TestSuggestions:
     def test_same_township_then_specialty_then_load(self, county_user, township, other_township, village):
         policy_update(user=county_user, county_id=township.county_id, mentee_limit=3, requirements={})
         cadre = CadreFactory(village=village, specialty="电商、直播带货")
-        far = new_mentor(county_user, other_township, name="远方", phone="1", specialties="电商", max_mentees=3)
-        near_busy = new_mentor(county_user, township, name="近忙", phone="2", max_mentees=3)
-        near_match = new_mentor(county_user, township, name="近专", phone="3", specialties="电商、财务", max_mentees=3)
-        full = new_mentor(county_user, township, name="满员", phone="4", max_mentees=1)
+        far = new_mentor(
+            county_user, other_township, name="远方", phone="13900000001", specialties="电商", max_mentees=3
+        )
+        near_busy = new_mentor(county_user, township, name="近忙", phone="13900000002", max_mentees=3)
+        near_match = new_mentor(
+            county_user, township, name="近专", phone="13900000003", specialties="电商、财务", max_mentees=3
+        )
+        full = new_mentor(county_user, township, name="满员", phone="13900000004", max_mentees=1)
         pair(county_user, CadreFactory(village=village), near_busy)
         pair(county_user, CadreFactory(village=village), full)
         ranked = mentor_suggestions(user=county_user, cadre=cadre)
@@ -222,7 +226,7 @@ class TestOverdue:
         policy_update(user=county_user, county_id=township.county_id, mentee_limit=1,
                       requirements={ActivityForm.TALK: 3})  # fmt: skip
         mine = pair(county_user, cadre, new_mentor(county_user, township), started_on=dt.date(2025, 1, 1))
-        pair(county_user, other_cadre, new_mentor(county_user, other_township, name="吴", phone="2"),
+        pair(county_user, other_cadre, new_mentor(county_user, other_township, name="吴", phone="13900000005"),
              started_on=dt.date(2025, 1, 1))  # fmt: skip
         today = dt.date(2026, 1, 1)
         assert len(overdue_pairings(user=county_user, today=today)) == 2
@@ -308,3 +312,11 @@ class TestPairingFollowsTheCadre:
         with pytest.raises(ValidationError) as exc:
             pairing_end(user=county_user, pairing=pairing, ended_on=dt.date(2025, 3, 1), reason="调整结对")
         assert exc.value.message_dict == {"ended_on": ["结束时间不能早于最后一次帮带记录（2025-06-10）。"]}
+
+
+@pytest.mark.django_db
+def test_a_mentor_needs_a_real_phone_number(county_user, township):
+    with pytest.raises(ValidationError) as exc:
+        new_mentor(county_user, township, phone="12345")
+    assert exc.value.message_dict == {"phone": ["电话号码格式不正确，应为11位手机号或带区号的固定电话"]}
+    assert new_mentor(county_user, township, phone="0746-3221234").phone == "0746-3221234"
