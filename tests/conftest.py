@@ -1,4 +1,5 @@
 import pytest
+from rest_framework.test import APIClient
 
 from accounts.models import Role
 from tests.factories import (
@@ -61,6 +62,11 @@ def township_secretary(township):
 @pytest.fixture
 def leader(county):
     return leader_user(county, username="leader")
+
+
+@pytest.fixture
+def api():
+    return APIClient()
 
 
 @pytest.fixture

@@ -5,21 +5,10 @@ from rest_framework.test import APIClient
 
 from cadre.models import Cadre, Status
 from org.models import Seat, SeatPost
-from tests.factories import PASSWORD, CadreFactory, VillageFactory, make_id_number
+from tests.api import auth
+from tests.factories import CadreFactory, VillageFactory, make_id_number
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api():
-    return APIClient()
-
-
-def auth(api, user):
-    response = api.post("/api/v1/auth/token/", {"username": user.username, "password": PASSWORD})
-    assert response.status_code == 200
-    api.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
-    return api
 
 
 def _new(village, **overrides):

@@ -54,6 +54,13 @@ class TestTownshipScoping:
         response = login(township_secretary).get(reverse(name, args=[other_cadre.pk]))
         assert response.status_code == 404
 
+    def test_the_not_found_page_is_in_chinese_and_says_nothing_of_the_record(
+        self, login, township_secretary, other_cadre
+    ):
+        html = login(township_secretary).get(detail(other_cadre)).content.decode()
+        assert "页面不存在" in html and "不在您的管辖范围内" in html
+        assert other_cadre.name not in html
+
     def test_edit_by_post_to_another_townships_cadre_is_not_found(self, login, township_secretary, other_cadre):
         response = login(township_secretary).post(reverse("cadre:update", args=[other_cadre.pk]), {"name": "改名"})
         assert response.status_code == 404

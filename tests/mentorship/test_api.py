@@ -6,8 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from mentorship.models import CountyPolicy, EnteredBy, Mentor, MentoringLog, Pairing
+from tests.api import auth
 from tests.factories import (
-    PASSWORD,
     CadreFactory,
     MentorFactory,
     MentoringLogFactory,
@@ -18,18 +18,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 READ_ONLY = {"detail": "您的角色只能查看，不能修改。"}
-
-
-@pytest.fixture
-def api():
-    return APIClient()
-
-
-def auth(api, user):
-    response = api.post("/api/v1/auth/token/", {"username": user.username, "password": PASSWORD})
-    assert response.status_code == 200
-    api.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
-    return api
 
 
 @pytest.fixture
