@@ -8,8 +8,6 @@ from org.selectors import seat_list_vacant, village_list
 from .models import Cadre, Status
 from .services import EDITABLE_FIELDS
 
-PHOTO_MAX_BYTES = 2 * 1024 * 1024
-
 
 class CadreForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
@@ -30,12 +28,6 @@ class CadreForm(BootstrapFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = village_list(user=user)
         self.fields["village"].label_from_instance = lambda v: f"{v.township.name} / {v.name}"
-
-    def clean_photo(self):
-        photo = self.cleaned_data.get("photo")
-        if photo and hasattr(photo, "size") and photo.size > PHOTO_MAX_BYTES:
-            raise forms.ValidationError("照片不能超过2MB。")
-        return photo
 
 
 class StatusChangeForm(BootstrapFormMixin, forms.Form):

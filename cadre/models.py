@@ -76,6 +76,14 @@ TRANSITIONS = {
 }
 
 
+PHOTO_MAX_BYTES = 2 * 1024 * 1024
+
+
+def validate_photo_size(photo):
+    if photo and getattr(photo, "size", 0) > PHOTO_MAX_BYTES:
+        raise ValidationError(_("照片不能超过2MB。"))
+
+
 def cadre_photo_path(instance, filename):
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
     return f"cadre_photos/{instance.village_id}/{timezone.now():%Y%m%d%H%M%S%f}.{ext}"
@@ -99,7 +107,7 @@ class Cadre(TimeStampedModel):
     current_job = models.CharField(_("现任职务/工作"), max_length=100, blank=True)
     specialty = models.CharField(_("特长"), max_length=200, blank=True)
     notes = models.TextField(_("备注"), blank=True)
-    photo = models.ImageField(_("照片"), upload_to=cadre_photo_path, blank=True)
+    photo = models.ImageField(_("照片"), upload_to=cadre_photo_path, blank=True, validators=[validate_photo_size])
 
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.RESERVE)
     key_training_since = models.DateField(_("列入重点培养时间"), null=True, blank=True)

@@ -239,8 +239,6 @@ class PolicyView(FormView):
         return {**super().get_context_data(**kwargs), "can_edit": can_manage_county(self.request.user)}
 
     def form_valid(self, form):
-        if not can_manage_county(self.request.user):
-            raise PermissionDenied(_("只有县委组织部可以修改导师帮带制度。"))
         services.policy_update(
             user=self.request.user, county_id=self.county_id, mentee_limit=form.cleaned_data["mentee_limit"],
             requirements=form.requirements(),

@@ -311,3 +311,17 @@ class TestPhoto:
         assert "请上传有效图片。您上传的该文件不是图片或者图片已经损坏。" in response.content.decode()
         cadre.refresh_from_db()
         assert not cadre.photo
+
+    def test_a_photo_over_2mb_is_refused(self, login, county_user, cadre):
+        import io
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from PIL import Image
+
+        buffer = io.BytesIO()
+        Image.new("RGB", (10, 10)).save(buffer, format="PNG")
+        big = buffer.getvalue() + b"\0" * (2 * 1024 * 1024)  # a valid PNG with trailing bytes
+        response = self._post(login(county_user), cadre, SimpleUploadedFile("big.png", big, "image/png"))
+        assert "照片不能超过2MB。" in response.content.decode()
+        cadre.refresh_from_db()
+        assert not cadre.photo
