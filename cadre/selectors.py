@@ -21,24 +21,25 @@ def cadre_get(*, user, pk) -> Cadre:
 
 
 def cadre_history(*, cadre: Cadre) -> list[dict]:
-    """The change history, newest first: who changed which fields from what to what."""
+    """The change history, newest first: who changed which fields from what to what.
+    Related records (village, seat) are shown by name, loaded in one query per kind."""
     records = list(cadre.history.select_related("history_user").order_by("history_date", "history_id"))
     fields = {f.name: f for f in Cadre._meta.get_fields() if hasattr(f, "verbose_name")}
+    deltas = [
+        record.diff_against(previous, foreign_keys_are_objs=False).changes
+        for previous, record in zip(records, records[1:], strict=False)
+    ]
+    names = _related_names(fields, deltas)
     entries = []
-    previous = None
-    for record in records:
-        changes = []
-        if previous is not None:
-            delta = record.diff_against(previous, foreign_keys_are_objs=False)
-            for change in delta.changes:
-                field = fields[change.field]
-                changes.append(
-                    {
-                        "field": field.verbose_name,
-                        "old": _display(field, change.old),
-                        "new": _display(field, change.new),
-                    }
-                )
+    for index, record in enumerate(records):
+        changes = [
+            {
+                "field": fields[change.field].verbose_name,
+                "old": _display(fields[change.field], change.old, names),
+                "new": _display(fields[change.field], change.new, names),
+            }
+            for change in (deltas[index - 1] if index else [])
+        ]
         entries.append(
             {
                 "date": record.history_date,
@@ -48,14 +49,32 @@ def cadre_history(*, cadre: Cadre) -> list[dict]:
                 "changes": changes,
             }
         )
-        previous = record
     entries.reverse()
     return entries
 
 
-def _display(field, value):
+def _related_names(fields, deltas) -> dict:
+    """{(field name, pk): label} for the foreign keys that appear in the changes."""
+    wanted = {}
+    for changes in deltas:
+        for change in changes:
+            field = fields[change.field]
+            if field.is_relation:
+                wanted.setdefault(field, set()).update(v for v in (change.old, change.new) if v)
+    names = {}
+    for field, pks in wanted.items():
+        related = field.related_model.objects.filter(pk__in=pks)
+        if field.name == "seat":
+            related = related.select_related("village")
+        names.update({(field.name, obj.pk): str(obj) for obj in related})
+    return names
+
+
+def _display(field, value, names):
     if value in (None, ""):
         return "—"
+    if field.is_relation:
+        return names.get((field.name, value), value)
     if getattr(field, "choices", None):
         return dict(field.flatchoices).get(value, value)
     return value

@@ -183,3 +183,15 @@ class TestHistory:
             ("联系电话", "—", "13900001111"),
             ("学历", "本科", "研究生"),
         }
+
+    def test_history_names_the_seat_and_village_not_their_ids(self, county_user, cadre, village, other_village):
+        from cadre.selectors import cadre_history
+
+        cadre_update(user=county_user, cadre=cadre, data={"village": other_village})
+        seat = _seat(other_village, SeatPost.SECRETARY)
+        cadre_change_status(user=county_user, cadre=cadre, to=Status.SEATED, on=DAY, seat=seat)
+        entries = cadre_history(cadre=cadre)
+        seated = {c["field"]: c["new"] for c in entries[0]["changes"]}
+        moved = {c["field"]: (c["old"], c["new"]) for c in entries[1]["changes"]}
+        assert seated["所任两委职位"] == "石桥村 党组织书记"
+        assert moved["所在村(社区)"] == ("枫树村", "石桥村")
