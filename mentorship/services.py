@@ -56,6 +56,9 @@ def mentor_update(*, user, mentor: Mentor, data: dict) -> Mentor:
             setattr(mentor, key, value)
     if mentor.township_id != stored_township:
         _ensure_township_in_scope(user=user, township_id=mentor.township_id)
+    load = mentor.pairings.filter(ended_on__isnull=True).count()
+    if mentor.max_mentees < load:
+        raise ValidationError({"max_mentees": _("导师当前在带%(load)s人，可带人数不能少于%(load)s。") % {"load": load}})
     return _save(mentor, user=user)
 
 

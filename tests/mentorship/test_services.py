@@ -320,3 +320,17 @@ def test_a_mentor_needs_a_real_phone_number(county_user, township):
         new_mentor(county_user, township, phone="12345")
     assert exc.value.message_dict == {"phone": ["电话号码格式不正确，应为11位手机号或带区号的固定电话"]}
     assert new_mentor(county_user, township, phone="0746-3221234").phone == "0746-3221234"
+
+
+@pytest.mark.django_db
+def test_a_mentors_limit_cannot_drop_below_their_current_load(county_user, township, village):
+    from mentorship.services import mentor_update
+
+    policy_update(user=county_user, county_id=township.county_id, mentee_limit=3, requirements={})
+    mentor = new_mentor(county_user, township, max_mentees=3)
+    pair(county_user, CadreFactory(village=village), mentor)
+    pair(county_user, CadreFactory(village=village), mentor)
+    with pytest.raises(ValidationError) as exc:
+        mentor_update(user=county_user, mentor=mentor, data={"max_mentees": 1})
+    assert exc.value.message_dict == {"max_mentees": ["导师当前在带2人，可带人数不能少于2。"]}
+    assert mentor_update(user=county_user, mentor=mentor, data={"max_mentees": 2}).max_mentees == 2
