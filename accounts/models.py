@@ -59,7 +59,3 @@ class User(AbstractUser):
     def get_full_name(self):
         # Chinese order: family name first, no space.
         return f"{self.last_name}{self.first_name}".strip()
-
-    @property
-    def is_read_only(self) -> bool:
-        return self.role == Role.LEADER and not self.is_superuser

@@ -3,14 +3,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.scoping import township_scope
 
-from .models import County, Seat, Township, Village
-
-
-def county_list(*, user):
-    if user.is_superuser and not user.county_id:
-        return County.objects.all()
-    county_id = user.township.county_id if user.township_id else user.county_id
-    return County.objects.filter(pk=county_id)
+from .models import Seat, Township, Village
 
 
 def township_list(*, user):
