@@ -1,13 +1,31 @@
-from django.contrib.auth.models import AbstractUser
+from typing import Any, Self
+
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from common.scope import Scope, ScopedQuerySet
 
 
 class Role(models.TextChoices):
     COUNTY = "county", _("县委组织部")
     TOWNSHIP = "township", _("乡镇党委")
     LEADER = "leader", _("县领导")
+
+
+class UserQuerySet(ScopedQuerySet):
+    def visible_to(self, who: Any) -> Self:
+        """Accounts under the scope: a township's own, or a county's staff, leaders and
+        township secretaries."""
+        scope = Scope.of(who)
+        if scope.is_township:
+            return self.filter(township_id=scope.township_id)
+        return self.filter(scope.q("township") | scope.county_q("county"))
+
+
+class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
 
 
 class User(AbstractUser):
@@ -35,6 +53,8 @@ class User(AbstractUser):
         related_name="users",
     )
 
+    objects = ScopedUserManager()
+
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
@@ -55,6 +75,17 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    @property
+    def scope(self) -> Scope:
+        """What this user may see (see common.scope)."""
+        if self.role == Role.TOWNSHIP:
+            return Scope.township(self.township_id)
+        if self.county_id:
+            return Scope.county(self.county_id)
+        if self.is_superuser:
+            return Scope.everything()
+        return Scope.nothing()
 
     def get_full_name(self):
         # Chinese order: family name first, no space.

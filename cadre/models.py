@@ -1,4 +1,5 @@
 import uuid
+from typing import Any, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from common.idcard import age_on, parse_id_number
 from common.models import TimeStampedModel, phone_validator
+from common.scope import Scope, ScopedQuerySet
 
 YOUNG_AGE_LIMIT = 35
 
@@ -124,6 +126,9 @@ class Cadre(TimeStampedModel):
     left_reason = models.CharField(_("退出原因"), max_length=200, blank=True)
 
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    scope_path = "village__township"
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("后备干部")
@@ -248,6 +253,14 @@ class ImportKind(models.TextChoices):
     MENTORS = "mentors", _("导师库")
 
 
+class RosterImportQuerySet(ScopedQuerySet):
+    def visible_to(self, who: Any) -> Self:
+        """Imports made by the accounts under the scope."""
+        from accounts.models import User
+
+        return self.filter(user__in=User.objects.visible_to(Scope.of(who)))
+
+
 class RosterImport(TimeStampedModel):
     """An uploaded file between preview and confirmation, kept afterwards as the record
     of who imported what. The file itself is deleted once it has been imported."""
@@ -267,6 +280,8 @@ class RosterImport(TimeStampedModel):
     state = models.CharField(_("状态"), max_length=20, choices=ImportState.choices, default=ImportState.PREVIEWED)
     counts = models.JSONField(_("导入结果"), default=dict, blank=True)
     applied_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+
+    objects = RosterImportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("导入记录")

@@ -1,7 +1,5 @@
 from django.shortcuts import get_object_or_404
 
-from accounts.scoping import township_scope
-
 from .models import Cadre
 
 HISTORY_TYPES = {"+": "新建", "~": "修改", "-": "删除"}
@@ -9,9 +7,7 @@ HISTORY_TYPES = {"+": "新建", "~": "修改", "-": "删除"}
 
 def cadre_list(*, user):
     """Cadres the user may see, with the units every list shows."""
-    return Cadre.objects.filter(township_scope(user, path="village__township")).select_related(
-        "village", "village__township"
-    )
+    return Cadre.objects.visible_to(user).select_related("village", "village__township")
 
 
 def cadre_get(*, user, pk) -> Cadre:

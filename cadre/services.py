@@ -7,10 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.scoping import can_write, township_scope
-from mentorship.services import pairing_end_for_cadre
+from accounts.scoping import can_write
 from org.models import Seat, Village
 
+from .events import cadre_moved, reserve_left_pool
 from .models import Cadre, Status
 
 EDITABLE_FIELDS = (
@@ -36,7 +36,7 @@ EDITABLE_FIELDS = (
 def _ensure_village_in_scope(*, user, village_id: int) -> None:
     if not can_write(user):
         raise PermissionDenied(_("您的角色只能查看，不能修改。"))
-    in_scope = Village.objects.filter(township_scope(user, path="township"), pk=village_id)
+    in_scope = Village.objects.visible_to(user).filter(pk=village_id)
     if not in_scope.exists():
         raise PermissionDenied(_("只能管理本辖区的村(社区)。"))
 
@@ -68,6 +68,9 @@ def cadre_update(*, user, cadre: Cadre, data: dict) -> Cadre:
             setattr(cadre, key, value)
     if cadre.village_id != stored_village_id:
         _ensure_village_in_scope(user=user, village_id=cadre.village_id)
+        cadre_moved.send(
+            sender=Cadre, user=user, cadre=cadre, from_village_id=stored_village_id, to_village_id=cadre.village_id
+        )
     return _save(cadre, user=user)
 
 
@@ -104,11 +107,9 @@ def cadre_change_status(
         if cadre.seat_id:
             Seat.objects.filter(pk=cadre.seat_id).update(holder_name="", holder_since=None)
     if to in (Status.SEATED, Status.LEFT):
-        # A reserve who enters a seat or leaves no longer takes a mentor's place.
-        pairing_end_for_cadre(
-            user=user, cadre=cadre, on=on,
-            reason="后备干部进入村“两委”班子" if to == Status.SEATED else f"后备干部退出：{cadre.left_reason}",
-        )  # fmt: skip
+        # A reserve who enters a seat or leaves no longer takes a mentor's place (and
+        # whatever else other apps attach to being in the pool).
+        reserve_left_pool.send(sender=Cadre, user=user, cadre=cadre, to=to, on=on)
     cadre.status = to
     return _save(cadre, user=user, reason=f"状态变更为{to.label}")
 

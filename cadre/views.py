@@ -9,11 +9,11 @@ from django_filters.views import FilterView
 from accounts.scoping import can_write
 from common.forms import add_service_errors
 from common.views import WriteRequiredMixin
-from mentorship.selectors import cadre_mentorship
 
 from . import selectors, services
 from .filters import CadreFilter
 from .forms import CadreForm, StatusChangeForm
+from .sections import cadre_sections
 
 
 class CadreListView(FilterView):
@@ -56,7 +56,7 @@ class CadreDetailView(CadreObjectMixin, DetailView):
         context["show_full_numbers"] = writable
         if writable and self.object.allowed_transitions():
             context["status_form"] = StatusChangeForm(user=self.request.user, cadre=self.object)
-        context["mentorship"] = cadre_mentorship(cadre=self.object)
+        context["sections"] = cadre_sections(cadre=self.object, user=self.request.user)
         return context
 
 

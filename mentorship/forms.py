@@ -86,7 +86,7 @@ class PolicyForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, policy, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mentee_limit"].initial = policy.mentee_limit
-        current = {r.form: r.every_months for r in policy.requirements.all()}
+        current = {r.form: r.every_months for r in policy.requirements.all()} if policy.pk else {}
         for form in ActivityForm:
             self.fields[f"every_{form.value}"] = forms.IntegerField(
                 label=f"{form.label}：每几个月至少一次", min_value=1, max_value=24, required=False,

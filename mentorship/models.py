@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from common.models import TimeStampedModel, phone_validator
+from common.scope import ScopedQuerySet
 
 
 class MentorKind(models.TextChoices):
@@ -55,6 +56,9 @@ class Mentor(TimeStampedModel):
 
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
+    scope_path = "township"
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("导师")
         verbose_name_plural = _("导师库")
@@ -92,6 +96,9 @@ class CountyPolicy(TimeStampedModel):
         help_text=_("1 为严格一对一；如县里允许一名导师带多名后备干部，可调大。导师个人的可带人数不能超过此数。"),
     )  # fmt: skip
 
+    scope_county_path = "county"
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("导师帮带制度")
         verbose_name_plural = _("导师帮带制度")
@@ -116,6 +123,9 @@ class FormRequirement(TimeStampedModel):
     every_months = models.PositiveSmallIntegerField(
         _("每几个月至少一次"), validators=[MinValueValidator(1), MaxValueValidator(24)]
     )
+
+    scope_county_path = "policy__county"
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("帮带频次要求")
@@ -151,6 +161,9 @@ class Pairing(TimeStampedModel):
     )
 
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    scope_path = "cadre__village__township"
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("结对")
@@ -208,6 +221,9 @@ class MentoringLog(TimeStampedModel):
     )
 
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    scope_path = "pairing__cadre__village__township"
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("帮带记录")

@@ -6,20 +6,33 @@ from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from accounts.scoping import township_scope
+from accounts.models import User
 from cadre.models import Cadre, Status
 from cadre.roster.columns import label_of
 
 from .dates import add_months
-from .models import FormRequirement, Mentor, MentoringLog, Pairing
-from .services import mentor_capacity, policy_for
+from .models import CountyPolicy, FormRequirement, Mentor, MentoringLog, Pairing
 
 ACTIVE_RESERVE = (Status.RESERVE, Status.KEY_TRAINING)
 
 
+def county_policy(county_id: int) -> CountyPolicy:
+    """The county's mentoring rules; a county that never saved any gets the defaults,
+    unsaved (reads never write: only ``services.policy_update`` stores a policy)."""
+    return CountyPolicy.objects.filter(county_id=county_id).first() or CountyPolicy(county_id=county_id)
+
+
+def mentor_capacity(mentor: Mentor, *, county_limit: int | None = None) -> int:
+    """How many reserves the mentor may take at once: their own limit, capped by the
+    county's (pass ``county_limit`` when checking many mentors of one county)."""
+    if county_limit is None:
+        county_limit = county_policy(mentor.township.county_id).mentee_limit
+    return min(mentor.max_mentees, county_limit)
+
+
 def mentor_list(*, user):
     return (
-        Mentor.objects.filter(township_scope(user, path="township"))
+        Mentor.objects.visible_to(user)
         .select_related("township", "township__county")
         .annotate(active_count=Count("pairings", filter=Q(pairings__ended_on__isnull=True)))
     )
@@ -30,7 +43,7 @@ def mentor_get(*, user, pk) -> Mentor:
 
 
 def pairing_list(*, user):
-    return Pairing.objects.filter(township_scope(user, path="cadre__village__township")).select_related(
+    return Pairing.objects.visible_to(user).select_related(
         "cadre", "cadre__village", "cadre__village__township", "mentor"
     )
 
@@ -40,15 +53,23 @@ def pairing_get(*, user, pk) -> Pairing:
 
 
 def mentoring_log_list(*, user):
-    return MentoringLog.objects.filter(township_scope(user, path="pairing__cadre__village__township")).select_related(
+    return MentoringLog.objects.visible_to(user).select_related(
         "pairing", "pairing__cadre", "pairing__mentor", "created_by"
     )
 
 
-def cadre_mentorship(*, cadre: Cadre) -> dict:
-    """What the cadre page shows: the current mentor, past pairings and the log."""
+CADRE_PAGE_LOGS = 10
+
+
+def cadre_mentorship(*, cadre: Cadre, user: User | None = None) -> dict:
+    """What the cadre page shows: the current mentor, past pairings and the latest log
+    entries (the pairing page has the whole log)."""
     pairings = list(cadre.pairings.select_related("mentor").order_by("-started_on", "-pk"))
-    logs = MentoringLog.objects.filter(pairing__cadre=cadre).select_related("pairing__mentor").order_by("-date", "-pk")
+    logs = (
+        MentoringLog.objects.filter(pairing__cadre=cadre)
+        .select_related("pairing__mentor")
+        .order_by("-date", "-pk")[:CADRE_PAGE_LOGS]
+    )
     active = next((p for p in pairings if p.is_active), None)
     return {"active_pairing": active, "pairings": pairings, "logs": list(logs)}
 
@@ -56,7 +77,8 @@ def cadre_mentorship(*, cadre: Cadre) -> dict:
 def reserves_without_mentor(*, user):
     active_pairing = Pairing.objects.filter(cadre=OuterRef("pk"), ended_on__isnull=True)
     return (
-        Cadre.objects.filter(township_scope(user, path="village__township"), status__in=ACTIVE_RESERVE)
+        Cadre.objects.visible_to(user)
+        .filter(status__in=ACTIVE_RESERVE)
         .exclude(Exists(active_pairing))
         .select_related("village", "village__township")
         .order_by("village__township__name", "village__name", "name")
@@ -77,7 +99,7 @@ def mentor_suggestions(*, user, cadre: Cadre, limit: int = 8) -> list[Suggestion
     that match the reserve's source and specialty, lightest load (load balancing)."""
     wanted = f"{cadre.specialty} {cadre.current_job} {label_of('source', cadre.source)}"
     county_id = cadre.village.township.county_id
-    county_limit = policy_for(county_id).mentee_limit
+    county_limit = county_policy(county_id).mentee_limit
     suggestions = []
     for mentor in mentor_list(user=user).filter(is_active=True, township__county_id=county_id):
         capacity = mentor_capacity(mentor, county_limit=county_limit)
@@ -121,7 +143,7 @@ def overdue_pairings(*, user, today: dt.date) -> list[Overdue]:
     if not pairings:
         return []
     requirements = defaultdict(list)
-    for requirement in FormRequirement.objects.select_related("policy"):
+    for requirement in FormRequirement.objects.visible_to(user).select_related("policy"):
         requirements[requirement.policy.county_id].append(requirement)
     last = {
         (row["pairing_id"], row["form"]): row["last"]
@@ -175,11 +197,9 @@ def compliance_by_township(*, user, overdue: list[Overdue]) -> list[dict]:
 def county_mentee_limits(*, user) -> dict[int, int]:
     """The mentee limit (每名导师最多结对人数) of every county in the user's scope, by county
     id, in one query and without creating policies: a county with no stored policy gets
-    the model default, as ``policy_for`` would create it. Pass an entry as ``county_limit``
-    to ``services.mentor_capacity`` when rendering many mentors."""
+    the model default, as ``county_policy`` gives it. Pass an entry as ``county_limit``
+    to ``mentor_capacity`` when rendering many mentors."""
     from org.selectors import township_list
-
-    from .models import CountyPolicy
 
     limits = defaultdict(lambda: CountyPolicy._meta.get_field("mentee_limit").default)
     limits.update(

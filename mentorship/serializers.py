@@ -12,7 +12,8 @@ from common.masking import mask_phone
 
 from . import selectors
 from .models import Mentor, MentoringLog, Pairing
-from .services import LOG_FIELDS, MENTOR_FIELDS, mentor_capacity
+from .selectors import mentor_capacity
+from .services import LOG_FIELDS, MENTOR_FIELDS
 
 # Mentors ---------------------------------------------------------------------------------
 

@@ -7,11 +7,12 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from accounts.scoping import can_manage_county, can_write, township_scope
+from accounts.scoping import can_manage_county, can_write
 from cadre.models import Cadre, Status
 from org.models import Township
 
 from .models import CountyPolicy, EnteredBy, Mentor, MentoringLog, Pairing
+from .selectors import mentor_capacity
 
 MENTOR_FIELDS = ("township", "name", "kind", "unit", "post", "phone", "specialties", "is_active", "max_mentees")
 LOG_FIELDS = ("date", "form", "place", "content", "hours", "attachment", "entered_by")
@@ -22,7 +23,7 @@ ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 def _ensure_township_in_scope(*, user, township_id: int) -> None:
     if not can_write(user):
         raise PermissionDenied(_("您的角色只能查看，不能修改。"))
-    if not Township.objects.filter(township_scope(user), pk=township_id).exists():
+    if not Township.objects.visible_to(user).filter(pk=township_id).exists():
         raise PermissionDenied(_("只能管理本辖区的导师和结对。"))
 
 
@@ -31,11 +32,6 @@ def _save(obj, *, user, validate_constraints: bool = True):
     obj._history_user = user
     obj.save()
     return obj
-
-
-def policy_for(county_id: int) -> CountyPolicy:
-    policy, _created = CountyPolicy.objects.get_or_create(county_id=county_id)
-    return policy
 
 
 # Mentors -------------------------------------------------------------------------------
@@ -63,14 +59,6 @@ def mentor_update(*, user, mentor: Mentor, data: dict) -> Mentor:
 
 
 # Pairings ------------------------------------------------------------------------------
-
-
-def mentor_capacity(mentor: Mentor, *, county_limit: int | None = None) -> int:
-    """How many reserves the mentor may take at once: their own limit, capped by the
-    county's (pass ``county_limit`` when checking many mentors of one county)."""
-    if county_limit is None:
-        county_limit = policy_for(mentor.township.county_id).mentee_limit
-    return min(mentor.max_mentees, county_limit)
 
 
 @transaction.atomic
@@ -201,7 +189,7 @@ def policy_update(*, user, county_id: int, mentee_limit: int, requirements: dict
     between two activities (None: no requirement)."""
     if not can_manage_county(user) or (user.county_id and user.county_id != county_id):
         raise PermissionDenied(_("只有县委组织部可以修改导师帮带制度。"))
-    policy = policy_for(county_id)
+    policy, _created = CountyPolicy.objects.select_for_update().get_or_create(county_id=county_id)
     policy.mentee_limit = mentee_limit
     _save(policy, user=user)
     for form, months in requirements.items():

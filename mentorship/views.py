@@ -46,7 +46,7 @@ class MentorListView(ListView):
         context = super().get_context_data(**kwargs)
         limits = selectors.county_mentee_limits(user=self.request.user)
         for mentor in context["mentors"]:
-            mentor.capacity = services.mentor_capacity(mentor, county_limit=limits[mentor.township.county_id])
+            mentor.capacity = selectors.mentor_capacity(mentor, county_limit=limits[mentor.township.county_id])
         query = self.request.GET.copy()
         query.pop("page", None)
         return {
@@ -65,7 +65,7 @@ class MentorDetailView(TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "mentor": mentor,
-            "capacity": services.mentor_capacity(mentor),
+            "capacity": selectors.mentor_capacity(mentor),
             "pairings": selectors.pairing_list(user=self.request.user).filter(mentor=mentor),
             "can_write": can_write(self.request.user),
         }
@@ -233,7 +233,7 @@ class PolicyView(FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "policy": services.policy_for(self.county_id)}
+        return {**super().get_form_kwargs(), "policy": selectors.county_policy(self.county_id)}
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "can_edit": can_manage_county(self.request.user)}

@@ -4,10 +4,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from common.models import TimeStampedModel
+from common.scope import ScopedQuerySet
 
 
 class County(TimeStampedModel):
     name = models.CharField(_("县(区)"), max_length=50, unique=True)
+
+    scope_county_path = ""
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("县(区)")
@@ -21,6 +25,9 @@ class County(TimeStampedModel):
 class Township(TimeStampedModel):
     county = models.ForeignKey(County, verbose_name=_("县(区)"), on_delete=models.PROTECT, related_name="townships")
     name = models.CharField(_("乡镇(街道)"), max_length=50)
+
+    scope_path = ""
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("乡镇(街道)")
@@ -40,6 +47,9 @@ class Village(TimeStampedModel):
         Township, verbose_name=_("乡镇(街道)"), on_delete=models.PROTECT, related_name="villages"
     )
     name = models.CharField(_("村(社区)"), max_length=50)
+
+    scope_path = "township"
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("村(社区)")
@@ -82,6 +92,9 @@ class Seat(TimeStampedModel):
     number = models.PositiveSmallIntegerField(_("序号"), default=1)
     holder_name = models.CharField(_("现任"), max_length=50, blank=True)
     holder_since = models.DateField(_("任职时间"), null=True, blank=True)
+
+    scope_path = "village__township"
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("两委职位")

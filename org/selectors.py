@@ -1,17 +1,15 @@
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
-from accounts.scoping import township_scope
-
 from .models import Seat, Township, Village
 
 
 def township_list(*, user):
-    return Township.objects.filter(township_scope(user)).select_related("county")
+    return Township.objects.visible_to(user).select_related("county")
 
 
 def village_list(*, user):
-    return Village.objects.filter(township_scope(user, path="township")).select_related("township")
+    return Village.objects.visible_to(user).select_related("township")
 
 
 def township_overview(*, user):
@@ -57,7 +55,8 @@ def village_get(*, user, pk):
 
 def seat_list_vacant(*, user):
     return (
-        Seat.objects.filter(township_scope(user, path="village__township"), holder_name="")
+        Seat.objects.visible_to(user)
+        .filter(holder_name="")
         .select_related("village", "village__township")
         .order_by("village__township__name", "village__name", "post", "number")
     )

@@ -4,6 +4,8 @@ else, or when the file or the database changed since the preview."""
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -20,19 +22,40 @@ from .service import RosterReport, roster_import
 PREVIEW_TTL = dt.timedelta(minutes=30)
 
 
-def _importer(kind: str):
-    if kind == RosterImport.Kind.MENTORS:
-        from mentorship.importing import mentor_import
+@dataclass(frozen=True)
+class Importer:
+    """One kind of file the upload → preview → confirm steps handle. ``run(data, *, user,
+    dry_run, filename, expected_digest=None)`` returns a report like RosterReport;
+    ``upload_url`` and ``done_url`` are the URL names to return to after a refusal and
+    after the import."""
 
-        return mentor_import
-    return roster_import
+    run: Callable[..., RosterReport]
+    upload_url: str
+    done_url: str
+
+
+_importers: dict[str, Importer] = {}
+
+
+def register_importer(kind: str, importer: Importer) -> None:
+    """Other apps plug their importers in from their AppConfig.ready()."""
+    _importers[kind] = importer
+
+
+def importer_for(kind: str) -> Importer:
+    return _importers[kind]
+
+
+register_importer(
+    RosterImport.Kind.ROSTER, Importer(run=roster_import, upload_url="cadre:import", done_url="cadre:list")
+)
 
 
 def roster_preview(*, user, filename: str, data: bytes, kind: str = RosterImport.Kind.ROSTER):
     """Check an uploaded file (a roster or, with ``kind``, a mentor pool) without writing."""
     if not can_write(user):
         raise PermissionDenied(_("您的角色只能查看，不能导入。"))
-    report = _importer(kind)(data, user=user, dry_run=True, filename=filename)
+    report = importer_for(kind).run(data, user=user, dry_run=True, filename=filename)
     upload = RosterImport(
         user=user, kind=kind, filename=filename[:255], sha256=hashlib.sha256(data).hexdigest(), digest=report.digest,
         counts=report.counts,
@@ -57,7 +80,7 @@ def roster_confirm(*, user, upload_id) -> tuple[RosterImport, RosterReport]:
         if hashlib.sha256(data).hexdigest() != upload.sha256:
             _refuse(upload)
             raise ValidationError(_("预览之后文件已被改动，请重新上传并预览。"))
-        report = _importer(upload.kind)(
+        report = importer_for(upload.kind).run(
             data, user=user, dry_run=False, filename=upload.filename, expected_digest=upload.digest
         )
         if not report.applied:

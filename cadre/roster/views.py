@@ -17,7 +17,7 @@ from ..filters import CadreFilter
 from ..models import RosterImport
 from ..resources import CadreResource
 from .reading import ACCEPTED, MAX_FILE_BYTES
-from .uploads import roster_confirm, roster_preview
+from .uploads import importer_for, roster_confirm, roster_preview
 from .workbook import roster_export, roster_template
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -72,16 +72,11 @@ class RosterUploadView(WriteRequiredMixin, View):
         )
 
 
-AFTER_IMPORT = {
-    RosterImport.Kind.ROSTER: ("cadre:import", "cadre:list"),
-    RosterImport.Kind.MENTORS: ("mentorship:mentor-import", "mentorship:mentor-list"),
-}
-
-
 class RosterConfirmView(WriteRequiredMixin, View):
     def post(self, request, pk):
         kind = RosterImport.objects.filter(pk=pk, user=request.user).values_list("kind", flat=True).first()
-        retry, done = AFTER_IMPORT.get(kind, AFTER_IMPORT[RosterImport.Kind.ROSTER])
+        importer = importer_for(kind or RosterImport.Kind.ROSTER)
+        retry, done = importer.upload_url, importer.done_url
         try:
             record, report = roster_confirm(user=request.user, upload_id=pk)
         except ValidationError as exc:
