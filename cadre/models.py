@@ -263,7 +263,9 @@ class RosterImportQuerySet(ScopedQuerySet):
 
 class RosterImport(TimeStampedModel):
     """An uploaded file between preview and confirmation, kept afterwards as the record
-    of who imported what. The file itself is deleted once it has been imported."""
+    of who imported what. The file itself (personal data) is deleted once it has been
+    imported, as soon as a confirmation is refused, and when an unconfirmed preview
+    expires (``purge_expired_previews``)."""
 
     State = ImportState
     Kind = ImportKind
@@ -280,6 +282,7 @@ class RosterImport(TimeStampedModel):
     state = models.CharField(_("状态"), max_length=20, choices=ImportState.choices, default=ImportState.PREVIEWED)
     counts = models.JSONField(_("导入结果"), default=dict, blank=True)
     applied_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+    refused_reason = models.TextField(_("未导入原因"), blank=True)
 
     objects = RosterImportQuerySet.as_manager()
 

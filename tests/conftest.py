@@ -76,3 +76,15 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker, in a thread of the test process, taking tasks from the test
+    Redis and working on the test database (hence transactional: it sees committed data)."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery_app import app
+
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        yield app

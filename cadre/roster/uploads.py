@@ -4,6 +4,7 @@ else, or when the file or the database changed since the preview."""
 
 import datetime as dt
 import hashlib
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.scoping import can_write
 
 from ..models import RosterImport
@@ -67,34 +69,60 @@ def roster_preview(*, user, filename: str, data: bytes, kind: str = RosterImport
     return upload, report
 
 
-def roster_confirm(*, user, upload_id) -> tuple[RosterImport, RosterReport]:
+def roster_confirm(*, user: User, upload_id: uuid.UUID | str) -> tuple[RosterImport, RosterReport]:
+    """Import a previewed file. A refused confirmation (stale, file changed, data changed
+    since the preview) is recorded with its reason and the file is deleted at once, in a
+    transaction of its own: the refusal stays recorded although the caller gets an error."""
     with transaction.atomic():
         upload = get_object_or_404(RosterImport.objects.select_for_update(), pk=upload_id, user=user)
         if upload.state != RosterImport.State.PREVIEWED:
             raise ValidationError(_("这份预览已经处理过，不能重复导入。"))
-        if timezone.now() - upload.created_at > PREVIEW_TTL:
-            _refuse(upload)
-            raise ValidationError(_("预览已超过30分钟，请重新上传文件并预览。"))
-        with upload.file.open("rb") as handle:
-            data = handle.read()
-        if hashlib.sha256(data).hexdigest() != upload.sha256:
-            _refuse(upload)
-            raise ValidationError(_("预览之后文件已被改动，请重新上传并预览。"))
-        report = importer_for(upload.kind).run(
-            data, user=user, dry_run=False, filename=upload.filename, expected_digest=upload.digest
-        )
-        if not report.applied:
-            _refuse(upload)
-            raise ValidationError([str(e) for e in report.errors] or "导入未完成。")
-        upload.state = RosterImport.State.APPLIED
-        upload.applied_at = timezone.now()
-        upload.counts = report.counts
-        upload.save(update_fields=["state", "applied_at", "counts", "updated_at"])
-        # The personal data now lives in the registry; the uploaded copy goes.
-        transaction.on_commit(lambda: upload.file.delete(save=True))
-    return upload, report
+        reasons, report = _confirm(upload, user=user)
+        if report is not None and report.applied:
+            upload.state = RosterImport.State.APPLIED
+            upload.applied_at = timezone.now()
+            upload.counts = report.counts
+            upload.save(update_fields=["state", "applied_at", "counts", "updated_at"])
+            # The personal data now lives in the registry; the uploaded copy goes.
+            transaction.on_commit(lambda: upload.file.delete(save=True))
+            return upload, report
+        _refuse(upload, reasons)
+    raise ValidationError(reasons)
 
 
-def _refuse(upload: RosterImport) -> None:
+def _confirm(upload: RosterImport, *, user: User) -> tuple[list[str], RosterReport | None]:
+    """Run the previewed import unless the preview no longer holds: (refusal reasons, report)."""
+    if timezone.now() - upload.created_at > PREVIEW_TTL:
+        return [_("预览已超过30分钟，请重新上传文件并预览。")], None
+    with upload.file.open("rb") as handle:
+        data = handle.read()
+    if hashlib.sha256(data).hexdigest() != upload.sha256:
+        return [_("预览之后文件已被改动，请重新上传并预览。")], None
+    report = importer_for(upload.kind).run(
+        data, user=user, dry_run=False, filename=upload.filename, expected_digest=upload.digest
+    )
+    return [str(e) for e in report.errors] or [_("导入未完成。")], report
+
+
+def _refuse(upload: RosterImport, reasons: list[str]) -> None:
     upload.state = RosterImport.State.REFUSED
-    upload.save(update_fields=["state", "updated_at"])
+    upload.refused_reason = "\n".join(reasons)
+    upload.save(update_fields=["state", "refused_reason", "updated_at"])
+    if upload.file:
+        transaction.on_commit(lambda: upload.file.delete(save=True))
+
+
+def previews_purge_expired(*, now: dt.datetime | None = None) -> int:
+    """Previews never confirmed within PREVIEW_TTL: marked refused and their uploaded
+    files deleted. Returns how many. Run hourly by Celery beat (cadre.tasks)."""
+    cutoff = (now or timezone.now()) - PREVIEW_TTL
+    expired = RosterImport.objects.filter(state=RosterImport.State.PREVIEWED, created_at__lt=cutoff)
+    count = 0
+    for upload in expired.iterator():
+        with transaction.atomic():
+            upload = RosterImport.objects.select_for_update().get(pk=upload.pk)
+            if upload.state != RosterImport.State.PREVIEWED:
+                continue  # confirmed or refused meanwhile
+            _refuse(upload, [_("预览超过30分钟未确认，已作废，上传的文件已删除。")])
+            count += 1
+    return count

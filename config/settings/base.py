@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -148,6 +149,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Periodic jobs (run by the `beat` service). Each task is a thin wrapper around a service.
+CELERY_BEAT_SCHEDULE = {
+    # Uploaded rosters are personal data: previews nobody confirmed are deleted hourly.
+    "purge-expired-previews": {"task": "cadre.purge_expired_previews", "schedule": crontab(minute=15)},
+}
 
 LOGGING = {
     "version": 1,

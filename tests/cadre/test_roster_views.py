@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+import os
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -23,6 +24,15 @@ def roster(tmp_path, village):
 def _upload(client, path):
     with open(path, "rb") as handle:
         return client.post(reverse("cadre:import"), {"file": handle})
+
+
+def _assert_refused(record, reason):
+    """A refused confirmation is recorded (not rolled back with the refusal) and the
+    uploaded file, personal data, is gone from the disk."""
+    path = record.file.path
+    record.refresh_from_db()
+    assert (record.state, record.refused_reason) == (RosterImport.State.REFUSED, reason)
+    assert not record.file and not os.path.exists(path)
 
 
 class TestUploadAndConfirm:
@@ -57,30 +67,40 @@ class TestUploadAndConfirm:
         assert "这份预览已经处理过，不能重复导入。" in again.content.decode()
         assert Cadre.objects.count() == 2
 
-    def test_a_stale_preview_is_refused(self, login, county_user, roster):
+    def test_a_stale_preview_is_refused(self, login, county_user, roster, django_capture_on_commit_callbacks):
         client = login(county_user)
         record = _upload(client, roster).context["record"]
         RosterImport.objects.filter(pk=record.pk).update(created_at=timezone.now() - dt.timedelta(minutes=31))
-        response = client.post(reverse("cadre:import-confirm", args=[record.pk]), follow=True)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("cadre:import-confirm", args=[record.pk]), follow=True)
         assert "预览已超过30分钟，请重新上传文件并预览。" in response.content.decode()
         assert not Cadre.objects.exists()
+        _assert_refused(record, "预览已超过30分钟，请重新上传文件并预览。")
 
-    def test_a_preview_whose_file_changed_is_refused(self, login, county_user, roster):
+    def test_a_preview_whose_file_changed_is_refused(
+        self, login, county_user, roster, django_capture_on_commit_callbacks
+    ):
         client = login(county_user)
         record = _upload(client, roster).context["record"]
         with record.file.open("wb") as handle:
             handle.write(b"tampered")
-        response = client.post(reverse("cadre:import-confirm", args=[record.pk]), follow=True)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("cadre:import-confirm", args=[record.pk]), follow=True)
         assert "预览之后文件已被改动，请重新上传并预览。" in response.content.decode()
         assert not Cadre.objects.exists()
+        _assert_refused(record, "预览之后文件已被改动，请重新上传并预览。")
 
-    def test_a_preview_is_refused_when_the_database_changed_since(self, login, county_user, roster, village):
+    def test_a_preview_is_refused_when_the_database_changed_since(
+        self, login, county_user, roster, village, django_capture_on_commit_callbacks
+    ):
         client = login(county_user)
         record = _upload(client, roster).context["record"]
         roster_import(roster, user=county_user, dry_run=False)  # someone imported it meanwhile
-        response = client.post(reverse("cadre:import-confirm", args=[record.pk]), follow=True)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("cadre:import-confirm", args=[record.pk]), follow=True)
         assert "预览之后，文件或系统中的数据已发生变化，请重新上传并预览。" in response.content.decode()
         assert Cadre.objects.count() == 2
+        _assert_refused(record, "预览之后，文件或系统中的数据已发生变化，请重新上传并预览。")
 
     def test_another_users_preview_is_not_found(self, login, county_user, township_secretary, roster):
         record = _upload(login(county_user), roster).context["record"]
@@ -199,3 +219,23 @@ class TestAdminImport:
         result = response.context["result"]
         assert not result.has_validation_errors() and result.totals["new"] == 1
         assert not Cadre.objects.exists()
+
+
+class TestExpiredPreviews:
+    def test_the_purge_task_run_by_a_worker_deletes_unconfirmed_files(self, celery_worker, county_user, roster):
+        from cadre.roster.uploads import roster_preview
+        from cadre.tasks import purge_expired_previews
+
+        data = roster.read_bytes()
+        old, _report = roster_preview(user=county_user, filename="旧.xlsx", data=data)
+        fresh, _report = roster_preview(user=county_user, filename="新.xlsx", data=data)
+        RosterImport.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(minutes=31))
+        old_path, fresh_path = old.file.path, fresh.file.path
+
+        assert purge_expired_previews.delay().get(timeout=30) == 1
+
+        _assert_refused(old, "预览超过30分钟未确认，已作废，上传的文件已删除。")
+        fresh.refresh_from_db()
+        assert fresh.state == RosterImport.State.PREVIEWED and os.path.exists(fresh_path)
+        assert not os.path.exists(old_path)
+        assert purge_expired_previews.delay().get(timeout=30) == 0  # nothing left to purge
