@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from common.idcard import age_on, parse_id_number
 from common.models import TimeStampedModel, phone_validator
 from common.scope import Scope, ScopedQuerySet
+from org.models import HOLDING_STATUS
 
 YOUNG_AGE_LIMIT = 35
 
@@ -65,7 +66,7 @@ class Tier(models.TextChoices):
 class Status(models.TextChoices):
     RESERVE = "reserve", _("储备中")
     KEY_TRAINING = "key_training", _("重点培养")
-    SEATED = "seated", _("已进入两委")
+    SEATED = HOLDING_STATUS, _("已进入两委")
     LEFT = "left", _("已退出")
 
 

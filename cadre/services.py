@@ -104,8 +104,6 @@ def cadre_change_status(
             raise ValidationError({"left_reason": _("请填写退出原因。")})
         cadre.left_on = on
         cadre.left_reason = reason.strip()
-        if cadre.seat_id:
-            Seat.objects.filter(pk=cadre.seat_id).update(holder_name="", holder_since=None)
     if to in (Status.SEATED, Status.LEFT):
         # A reserve who enters a seat or leaves no longer takes a mentor's place (and
         # whatever else other apps attach to being in the pool).
@@ -117,17 +115,15 @@ def cadre_change_status(
 def _seat_take(*, user, cadre: Cadre, seat: Seat | None, on: dt.date) -> None:
     if seat is None:
         raise ValidationError({"seat": _("请选择所任两委职位。")})
+    # The lock serialises everyone who fills this seat; its holder is then read fresh.
     seat = Seat.objects.select_for_update().get(pk=seat.pk)
     _ensure_village_in_scope(user=user, village_id=seat.village_id)
     if not seat.is_vacant:
         raise ValidationError(
             {
                 "seat": _("%(seat)s已由%(holder_name)s担任，请先空出该职位。")
-                % {"seat": seat, "holder_name": seat.holder_name}
+                % {"seat": seat, "holder_name": seat.holder}
             }
         )
-    seat.holder_name = cadre.name
-    seat.holder_since = on
-    seat.save(update_fields=["holder_name", "holder_since", "updated_at"])
     cadre.seat = seat
     cadre.seated_on = on

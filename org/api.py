@@ -1,6 +1,8 @@
+from django.db.models import Prefetch
 from rest_framework import viewsets
 
 from . import selectors
+from .models import Seat
 from .serializers import TownshipSerializer, VillageDetailSerializer, VillageSerializer
 
 
@@ -26,7 +28,7 @@ class VillageViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         qs = selectors.village_list(user=self.request.user).order_by("township__name", "name")
         if self.action == "retrieve":
-            qs = qs.prefetch_related("seats")
+            qs = qs.prefetch_related(Prefetch("seats", queryset=Seat.objects.with_holder()))
         return qs
 
     def get_serializer_class(self):

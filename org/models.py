@@ -1,5 +1,7 @@
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -84,8 +86,35 @@ STANDARD_SEATS = (
 )
 
 
+# The status of a registry cadre while holding a seat (cadre.models.Status.SEATED is
+# defined from this: the registry builds on the organization tree, not the other way).
+HOLDING_STATUS = "seated"
+
+
+class SeatQuerySet(ScopedQuerySet):
+    def with_holder(self) -> "SeatQuerySet":
+        """Annotate who holds each seat: ``current_holder`` (a name, or None when vacant)
+        and ``current_since``. A reserve seated through the registry is the holder when
+        there is one; otherwise the incumbent recorded on the seat itself."""
+        seated = self.model.cadres.field.model.objects.filter(seat=OuterRef("pk"), status=HOLDING_STATUS).order_by()
+        return self.annotate(
+            current_holder=Coalesce(Subquery(seated.values("name")[:1]), NullIf(F("holder_name"), Value(""))),
+            current_since=Coalesce(Subquery(seated.values("seated_on")[:1]), F("holder_since")),
+        )
+
+    def vacant(self) -> "SeatQuerySet":
+        return self.with_holder().filter(current_holder__isnull=True)
+
+
 class Seat(TimeStampedModel):
-    """A seat on the village "two committees" (村"两委"); vacant while holder_name is blank."""
+    """A seat on the village "two committees" (村"两委").
+
+    Who holds it is stored once. A reserve who entered the seat through the registry holds
+    it as ``Cadre.seat`` (status seated, ``seated_on``); ``holder_name``/``holder_since``
+    record only an incumbent who is not in the registry. A database rule (trigger
+    ``seat_single_holder``, cadre migration 0007) refuses a seat with both; read the holder
+    through ``Seat.objects.with_holder()`` or ``holder``/``is_vacant``.
+    """
 
     village = models.ForeignKey(Village, verbose_name=_("村(社区)"), on_delete=models.CASCADE, related_name="seats")
     post = models.PositiveSmallIntegerField(_("职务"), choices=SeatPost.choices)
@@ -94,7 +123,7 @@ class Seat(TimeStampedModel):
     holder_since = models.DateField(_("任职时间"), null=True, blank=True)
 
     scope_path = "village__township"
-    objects = ScopedQuerySet.as_manager()
+    objects = SeatQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("两委职位")
@@ -117,6 +146,26 @@ class Seat(TimeStampedModel):
         label = self.get_post_display()
         return f"{label}（{self.number}）" if self.number > 1 else label
 
+    def _holder(self) -> tuple[str | None, object]:
+        if not hasattr(self, "current_holder"):
+            seated = self.cadres.filter(status=HOLDING_STATUS).values_list("name", "seated_on").first()
+            self.current_holder, self.current_since = seated or (self.holder_name or None, self.holder_since)
+        return self.current_holder, self.current_since
+
+    @property
+    def holder(self) -> str | None:
+        return self._holder()[0]
+
+    @property
+    def since(self):
+        return self._holder()[1]
+
     @property
     def is_vacant(self) -> bool:
-        return not self.holder_name
+        return self.holder is None
+
+    def clean(self) -> None:
+        if self.pk and self.holder_name and self.cadres.filter(status=HOLDING_STATUS).exists():
+            raise ValidationError(
+                {"holder_name": _("该职位由后备干部担任（在后备干部页面办理退出后才能填写其他现任）。")}
+            )

@@ -1,4 +1,5 @@
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from .models import Seat, Township, Village
@@ -25,10 +26,16 @@ def township_overview(*, user):
                 filter=~Q(villages__cadres__status=Status.LEFT),
                 distinct=True,
             ),
-            vacant_seat_count=Count("villages__seats", filter=Q(villages__seats__holder_name=""), distinct=True),
+            vacant_seat_count=_vacant_seats("village__township"),
         )
         .order_by("county__name", "name")
     )
+
+
+def _vacant_seats(path: str) -> Coalesce:
+    """A subquery counting the vacant seats under the row; ``path`` leads from a seat to it."""
+    vacant = Seat.objects.vacant().filter(**{path: OuterRef("pk")}).order_by().values(path).annotate(n=Count("pk"))
+    return Coalesce(Subquery(vacant.values("n")), 0)
 
 
 def township_get(*, user, pk):
@@ -42,13 +49,15 @@ def township_villages(*, township):
     return township.villages.annotate(
         reserve_count=Count("cadres", filter=~Q(cadres__status=Status.LEFT), distinct=True),
         seat_count=Count("seats", distinct=True),
-        vacant_seat_count=Count("seats", filter=Q(seats__holder_name=""), distinct=True),
+        vacant_seat_count=_vacant_seats("village"),
     ).order_by("name")
 
 
 def village_get(*, user, pk):
     return get_object_or_404(
-        village_list(user=user).prefetch_related(Prefetch("seats", queryset=Seat.objects.order_by("post", "number"))),
+        village_list(user=user).prefetch_related(
+            Prefetch("seats", queryset=Seat.objects.with_holder().order_by("post", "number"))
+        ),
         pk=pk,
     )
 
@@ -56,7 +65,7 @@ def village_get(*, user, pk):
 def seat_list_vacant(*, user):
     return (
         Seat.objects.visible_to(user)
-        .filter(holder_name="")
+        .vacant()
         .select_related("village", "village__township")
         .order_by("village__township__name", "village__name", "post", "number")
     )

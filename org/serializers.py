@@ -21,6 +21,8 @@ class VillageSerializer(serializers.ModelSerializer):
 
 class SeatSerializer(serializers.ModelSerializer):
     post_display = serializers.CharField(source="get_post_display", read_only=True)
+    holder_name = serializers.CharField(source="holder", read_only=True, allow_null=True)
+    holder_since = serializers.DateField(source="since", read_only=True, allow_null=True)
     is_vacant = serializers.BooleanField(read_only=True)
 
     class Meta:

@@ -83,7 +83,7 @@ class Command(BaseCommand):
         villages = Village.objects.filter(township__county__name=DEMO_COUNTY)
         cadres = Cadre.objects.filter(village__township__county__name=DEMO_COUNTY)
         by_status = dict(cadres.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
-        vacant = Seat.objects.filter(village__in=villages, holder_name="").count()
+        vacant = Seat.objects.filter(village__in=villages).vacant().count()
         self.stdout.write(
             f"{DEMO_COUNTY}现有：乡镇(街道){townships}个，村(社区){villages.count()}个，"
             f"空缺两委职位{vacant}个，后备干部{sum(by_status.values())}名"
