@@ -6,9 +6,9 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
+from accounts.mixins import WriteRequiredMixin
 from accounts.scoping import can_write
 from common.forms import add_service_errors
-from common.views import WriteRequiredMixin
 
 from . import selectors, services
 from .filters import CadreFilter

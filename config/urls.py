@@ -12,7 +12,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("cadres/", include("cadre.urls")),
-    path("org/", include("org.urls")),
+    path("org/", include("cadre.org_urls")),
     path("mentorship/", include("mentorship.urls")),
     path("api/v1/", include("config.api_urls")),
     path("admin/", admin.site.urls),

@@ -8,12 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView
 
+from accounts.mixins import WriteRequiredMixin, write_required
 from accounts.scoping import can_manage_county, can_write, user_county_id
 from cadre.models import RosterImport
 from cadre.roster.views import RosterUploadView, attachment
 from cadre.selectors import cadre_list
 from common.forms import add_service_errors
-from common.views import WriteRequiredMixin, write_required
 
 from . import selectors, services
 from .forms import MentorFilterForm, MentorForm, MentoringLogForm, PairingEndForm, PairingForm, PolicyForm

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from accounts.mixins import WriteRequiredMixin, write_required
 from common.forms import BootstrapFormMixin
-from common.views import WriteRequiredMixin, write_required
 
 from .. import selectors
 from ..filters import CadreFilter

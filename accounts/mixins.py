@@ -3,7 +3,7 @@ from functools import wraps
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.core.exceptions import PermissionDenied
 
-from accounts.scoping import can_write
+from .scoping import can_write
 
 
 class WriteRequiredMixin(UserPassesTestMixin):

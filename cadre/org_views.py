@@ -1,8 +1,12 @@
+"""The organization pages (组织架构): townships, villages and their seats, with the
+registry's reserves and vacancies per unit. They live in the registry app because they
+show its data; org itself holds the tree and knows nothing of cadres."""
+
 from django.views.generic import TemplateView
 
-from cadre.selectors import cadre_list
+from org import selectors
 
-from . import selectors
+from .selectors import cadre_list, township_overview, township_villages
 
 
 class OrgOverviewView(TemplateView):
@@ -11,7 +15,7 @@ class OrgOverviewView(TemplateView):
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
-            "townships": selectors.township_overview(user=self.request.user),
+            "townships": township_overview(user=self.request.user),
         }
 
 
@@ -23,7 +27,7 @@ class TownshipDetailView(TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "township": township,
-            "villages": selectors.township_villages(township=township),
+            "villages": township_villages(township=township),
         }
 
 

@@ -1,6 +1,8 @@
+"""URLs of the organization pages, under the ``org`` namespace (see org_views)."""
+
 from django.urls import path
 
-from . import views
+from . import org_views as views
 
 app_name = "org"
 

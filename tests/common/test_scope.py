@@ -1,0 +1,117 @@
+"""Scope values and ``visible_to`` on every scoped model: a county sees its own rows, a
+township its township's, a city several counties, a job a scope without any user."""
+
+import pytest
+from django.apps import apps
+
+from accounts.models import Role
+from cadre.models import Cadre, RosterImport
+from common.scope import Scope, ScopedQuerySet
+from mentorship.models import CountyPolicy, FormRequirement, Mentor, MentoringLog, Pairing
+from org.models import County, Seat, Township, Village
+from tests.factories import (
+    CadreFactory,
+    CountyFactory,
+    MentoringLogFactory,
+    PairingFactory,
+    TownshipFactory,
+    UserFactory,
+    VillageFactory,
+    make_id_number,
+    township_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+OUR_APPS = ("accounts", "org", "cadre", "mentorship", "assessment", "reports")
+
+
+def _county_data(name: str, seq: int) -> dict:
+    county = CountyFactory(name=name)
+    township = TownshipFactory(county=county, name=f"{name}镇")
+    village = VillageFactory(township=township, name=f"{name}村")
+    staff = UserFactory(username=f"staff{seq}", role=Role.COUNTY, county=county)
+    log = MentoringLogFactory(
+        pairing=PairingFactory(cadre=CadreFactory(village=village, id_number=make_id_number(seq=seq)))
+    )
+    policy = CountyPolicy.objects.create(county=county, mentee_limit=2)
+    requirement = FormRequirement.objects.create(policy=policy, form="talk", every_months=3)
+    upload = RosterImport.objects.create(user=staff, filename="花名册.xlsx", sha256="0" * 64)
+    pairing = log.pairing
+    return {
+        County: county,
+        Township: township,
+        Village: village,
+        Seat: village.seats.first(),
+        Cadre: pairing.cadre,
+        Mentor: pairing.mentor,
+        Pairing: pairing,
+        MentoringLog: log,
+        CountyPolicy: policy,
+        FormRequirement: requirement,
+        RosterImport: upload,
+        apps.get_model("accounts", "User"): staff,
+        "township": township,
+    }
+
+
+@pytest.fixture
+def counties():
+    return _county_data("青山县", 101), _county_data("白云县", 202)
+
+
+def _scoped_models():
+    return [
+        model
+        for model in apps.get_models()
+        if model._meta.app_label in OUR_APPS and not model.__name__.startswith("Historical")
+    ]
+
+
+def test_every_model_of_ours_has_visible_to():
+    for model in _scoped_models():
+        assert isinstance(model.objects.all(), ScopedQuerySet), f"{model.__name__} has no visible_to"
+
+
+def test_visible_to_keeps_each_model_within_its_scope(counties):
+    a, b = counties
+    models = _scoped_models()
+    assert set(models) <= set(a), "every scoped model needs an example row here"
+    for model in models:
+        visible_a = set(model.objects.visible_to(Scope.county(a[County].pk)).values_list("pk", flat=True))
+        assert a[model].pk in visible_a and b[model].pk not in visible_a, model.__name__
+        city = set(model.objects.visible_to(Scope.counties({a[County].pk, b[County].pk})).values_list("pk", flat=True))
+        everything = set(model.objects.visible_to(Scope.everything()).values_list("pk", flat=True))
+        assert {a[model].pk, b[model].pk} <= city == everything, model.__name__
+        assert not model.objects.visible_to(Scope.nothing()).exists(), model.__name__
+
+
+def test_a_township_scope_sees_its_township_and_its_countys_rules(counties):
+    a, b = counties
+    scope = Scope.township(a["township"].pk)
+    assert list(Cadre.objects.visible_to(scope)) == [a[Cadre]]
+    assert list(Mentor.objects.visible_to(scope)) == [a[Mentor]]
+    assert list(CountyPolicy.objects.visible_to(scope)) == [a[CountyPolicy]]
+    assert list(County.objects.visible_to(scope)) == [a[County]]
+    assert not Village.objects.visible_to(scope).filter(pk=b[Village].pk).exists()
+
+
+def test_a_users_scope_follows_role_and_unit(counties, county):
+    a, _b = counties
+    secretary = township_user(a["township"], username="sec")
+    assert secretary.scope == Scope.township(a["township"].pk)
+    assert a[apps.get_model("accounts", "User")].scope == Scope.county(a[County].pk)
+    superuser = UserFactory(username="root", is_superuser=True, county=None)
+    assert superuser.scope.is_everything
+    assert Cadre.objects.visible_to(secretary).get() == a[Cadre]  # a user works where a Scope does
+
+
+def test_anonymous_sees_nothing(counties):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert not Cadre.objects.visible_to(AnonymousUser()).exists()
+    assert not Cadre.objects.visible_to(None).exists()
+
+
+def test_a_scope_is_a_value():
+    assert Scope.county(3) == Scope.counties([3]) and len({Scope.county(3), Scope.counties({3})}) == 1
