@@ -334,3 +334,46 @@ def test_a_mentors_limit_cannot_drop_below_their_current_load(county_user, towns
         mentor_update(user=county_user, mentor=mentor, data={"max_mentees": 1})
     assert exc.value.message_dict == {"max_mentees": ["导师当前在带2人，可带人数不能少于2。"]}
     assert mentor_update(user=county_user, mentor=mentor, data={"max_mentees": 2}).max_mentees == 2
+
+
+@pytest.mark.django_db
+class TestEventsFromTheRegistry:
+    """mentorship follows the registry through cadre.events, which cadre sends inside its
+    transaction without importing mentorship (tests/test_layers.py checks the imports)."""
+
+    def test_a_move_within_the_county_keeps_the_pairing(self, county_user, township, cadre, other_village):
+        from cadre.services import cadre_update
+
+        pairing = pair(county_user, cadre, new_mentor(county_user, township))
+        cadre_update(user=county_user, cadre=cadre, data={"village": other_village})
+        pairing.refresh_from_db()
+        assert pairing.is_active
+
+    def test_a_move_to_another_county_ends_the_pairing(self, county_user, township, cadre):
+        from cadre.services import cadre_update
+        from tests.factories import TownshipFactory, UserFactory, VillageFactory
+
+        pairing = pair(county_user, cadre, new_mentor(county_user, township))
+        elsewhere = VillageFactory(township=TownshipFactory(name="远方镇"), name="远方村")
+        city_admin = UserFactory(username="city", is_superuser=True, county=None)
+        cadre_update(user=city_admin, cadre=cadre, data={"village": elsewhere})
+        pairing.refresh_from_db()
+        assert (pairing.is_active, pairing.end_reason) == (False, "后备干部调往其他县(区)")
+
+    def test_a_failing_receiver_rolls_the_status_change_back(self, county_user, township, cadre):
+        from cadre.events import reserve_left_pool
+
+        pairing = pair(county_user, cadre, new_mentor(county_user, township))
+
+        def refuse(**kwargs):
+            raise ValidationError("某个应用拒绝了这次变更")
+
+        reserve_left_pool.connect(refuse, dispatch_uid="test-refuse")
+        try:
+            with pytest.raises(ValidationError):
+                cadre_change_status(user=county_user, cadre=cadre, to=Status.LEFT, on=DAY, reason="外出务工")
+        finally:
+            reserve_left_pool.disconnect(dispatch_uid="test-refuse")
+        cadre.refresh_from_db()
+        pairing.refresh_from_db()
+        assert cadre.status == Status.RESERVE and pairing.is_active

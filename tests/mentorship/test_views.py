@@ -148,3 +148,27 @@ class TestQueryCounts:
         # session, user, cadre, county policy, mentors, the two choice lists
         with django_assert_num_queries(7):
             client.get(reverse("mentorship:pairing-create"), {"cadre": cadre.pk})
+
+
+@pytest.mark.django_db
+class TestReadsNeverWrite:
+    """A county that never saved its mentoring rules reads the defaults: pages that only
+    read issue no INSERT, UPDATE or DELETE (the policy used to be created on a GET)."""
+
+    @pytest.mark.parametrize(
+        "name", ["mentorship:policy", "mentorship:pairing-create", "mentorship:mentor-list", "mentorship:compliance"]
+    )
+    def test_get_writes_nothing(self, login, county_user, township, cadre, name):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from mentorship.models import CountyPolicy
+
+        client = login(county_user)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse(name), {"cadre": cadre.pk})
+        assert response.status_code == 200
+        writes = [q["sql"] for q in queries if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")]
+        # Django's session middleware may refresh the session row; nothing else is written.
+        assert [sql for sql in writes if "django_session" not in sql] == []
+        assert not CountyPolicy.objects.exists()
