@@ -1,14 +1,11 @@
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
 from accounts.mixins import WriteRequiredMixin
 from accounts.scoping import can_write
-from common.forms import add_service_errors
+from common.views import ServiceFormMixin
 
 from . import selectors, services
 from .filters import CadreFilter
@@ -60,24 +57,21 @@ class CadreDetailView(CadreObjectMixin, DetailView):
         return context
 
 
-class CadreCreateView(WriteRequiredMixin, FormView):
+class CadreCreateView(WriteRequiredMixin, ServiceFormMixin, FormView):
     template_name = "cadre/cadre_form.html"
     form_class = CadreForm
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
-    def form_valid(self, form):
-        try:
-            cadre = services.cadre_create(user=self.request.user, data=form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("已新增后备干部 %(name)s。") % {"name": cadre.name})
-        return redirect(cadre)
+    def perform(self, form):
+        return services.cadre_create(user=self.request.user, data=form.cleaned_data)
+
+    def success_message(self, cadre):
+        return _("已新增后备干部 %(name)s。") % {"name": cadre.name}
 
 
-class CadreUpdateView(WriteRequiredMixin, CadreObjectMixin, FormView):
+class CadreUpdateView(WriteRequiredMixin, ServiceFormMixin, CadreObjectMixin, FormView):
     template_name = "cadre/cadre_form.html"
     form_class = CadreForm
 
@@ -87,19 +81,16 @@ class CadreUpdateView(WriteRequiredMixin, CadreObjectMixin, FormView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "cadre": self.get_cadre()}
 
-    def form_valid(self, form):
+    def perform(self, form):
         # The form already applied its values to the instance; the service validates,
         # checks scope and records who changed it.
-        try:
-            cadre = services.cadre_update(user=self.request.user, cadre=form.instance, data=form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("已保存 %(name)s 的信息。") % {"name": cadre.name})
-        return redirect(cadre)
+        return services.cadre_update(user=self.request.user, cadre=form.instance, data=form.cleaned_data)
+
+    def success_message(self, cadre):
+        return _("已保存 %(name)s 的信息。") % {"name": cadre.name}
 
 
-class CadreStatusView(WriteRequiredMixin, CadreObjectMixin, FormView):
+class CadreStatusView(WriteRequiredMixin, ServiceFormMixin, CadreObjectMixin, FormView):
     template_name = "cadre/cadre_status.html"
     form_class = StatusChangeForm
 
@@ -109,26 +100,18 @@ class CadreStatusView(WriteRequiredMixin, CadreObjectMixin, FormView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "cadre": self.get_cadre()}
 
-    def form_valid(self, form):
+    def perform(self, form):
         data = form.cleaned_data
-        try:
-            cadre = services.cadre_change_status(
-                user=self.request.user,
-                cadre=self.get_cadre(),
-                to=data["to"],
-                on=data["on"],
-                seat=data["seat"],
-                reason=data["reason"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("%(name)s 的状态已变更为“%(get_status_display)s”。")
-            % {"name": cadre.name, "get_status_display": cadre.get_status_display()},
-        )
-        return redirect(cadre)
+        return services.cadre_change_status(
+            user=self.request.user, cadre=self.get_cadre(), to=data["to"], on=data["on"], seat=data["seat"],
+            reason=data["reason"],
+        )  # fmt: skip
+
+    def success_message(self, cadre):
+        return _("%(name)s 的状态已变更为“%(get_status_display)s”。") % {
+            "name": cadre.name,
+            "get_status_display": cadre.get_status_display(),
+        }
 
 
 class CadreHistoryView(CadreObjectMixin, TemplateView):

@@ -5,6 +5,7 @@ import django_filters
 from django.db.models import Q
 
 from cadre.selectors import cadre_list
+from common.forms import FilterForm
 from org.selectors import township_list
 
 from . import selectors
@@ -59,6 +60,7 @@ class MentorFilter(_ScopedFilterSet):
     class Meta:
         model = Mentor
         fields = ["q", "township", "kind", "is_active"]
+        form = FilterForm
 
     def filter_search(self, queryset, name, value):
         value = value.strip()

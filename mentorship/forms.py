@@ -2,10 +2,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import BootstrapFormMixin, DateInput, FilterForm
+from common.forms import BootstrapFormMixin, DateInput
 from org.selectors import township_list
 
-from .models import ActivityForm, EnteredBy, Mentor, MentoringLog, MentorKind, Pairing
+from .models import ActivityForm, EnteredBy, Mentor, MentoringLog, Pairing
 from .selectors import mentor_list, reserves_without_mentor
 from .services import ATTACHMENT_TYPES
 
@@ -14,19 +14,6 @@ class MentorForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Mentor
         fields = ("township", "name", "kind", "unit", "post", "phone", "specialties", "max_mentees", "is_active")
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["township"].queryset = township_list(user=user)
-
-
-class MentorFilterForm(FilterForm):
-    q = forms.CharField(label=_("搜索"), required=False)
-    township = forms.ModelChoiceField(label=_("乡镇(街道)"), queryset=None, required=False, empty_label=_("全部乡镇"))
-    kind = forms.ChoiceField(label=_("导师类别"), choices=[("", "全部类别"), *MentorKind.choices], required=False)
-    active = forms.ChoiceField(
-        label=_("在库"), choices=[("", "全部"), ("1", _("在库")), ("0", _("已出库"))], required=False
-    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

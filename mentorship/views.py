@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView
+from django_filters.views import FilterView
 
 from accounts.mixins import WriteRequiredMixin, write_required
 from accounts.scoping import can_manage_county, can_write, user_county_id
@@ -14,33 +14,24 @@ from cadre.models import RosterImport
 from cadre.roster.views import RosterUploadView, attachment
 from cadre.selectors import cadre_list
 from common.forms import add_service_errors
+from common.views import ServiceFormMixin
 
 from . import selectors, services
-from .forms import MentorFilterForm, MentorForm, MentoringLogForm, PairingEndForm, PairingForm, PolicyForm
+from .filters import MentorFilter
+from .forms import MentorForm, MentoringLogForm, PairingEndForm, PairingForm, PolicyForm
 from .importing import mentor_template
 
 
-class MentorListView(ListView):
+class MentorListView(FilterView):
+    """The mentor pool, filtered through the same FilterSet as the API."""
+
     template_name = "mentorship/mentor_list.html"
+    filterset_class = MentorFilter
     context_object_name = "mentors"
     paginate_by = 30
 
     def get_queryset(self):
-        self.filter_form = MentorFilterForm(self.request.GET or None, user=self.request.user)
-        mentors = selectors.mentor_list(user=self.request.user).order_by("township__name", "name")
-        if self.filter_form.is_valid():
-            data = self.filter_form.cleaned_data
-            if data["q"]:
-                mentors = mentors.filter(
-                    Q(name__icontains=data["q"]) | Q(unit__icontains=data["q"]) | Q(specialties__icontains=data["q"])
-                )
-            if data["township"]:
-                mentors = mentors.filter(township=data["township"])
-            if data["kind"]:
-                mentors = mentors.filter(kind=data["kind"])
-            if data["active"]:
-                mentors = mentors.filter(is_active=data["active"] == "1")
-        return mentors
+        return selectors.mentor_list(user=self.request.user).order_by("township__name", "name", "pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -51,7 +42,6 @@ class MentorListView(ListView):
         query.pop("page", None)
         return {
             **context,
-            "filter_form": self.filter_form,
             "query_string": query.urlencode(),
             "can_write": can_write(self.request.user),
         }
@@ -71,7 +61,7 @@ class MentorDetailView(TemplateView):
         }
 
 
-class MentorFormView(WriteRequiredMixin, FormView):
+class MentorFormView(WriteRequiredMixin, ServiceFormMixin, FormView):
     template_name = "mentorship/mentor_form.html"
     form_class = MentorForm
 
@@ -83,18 +73,13 @@ class MentorFormView(WriteRequiredMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.get_mentor()}
 
-    def form_valid(self, form):
-        mentor = self.get_mentor()
-        try:
-            if mentor is None:
-                mentor = services.mentor_create(user=self.request.user, data=form.cleaned_data)
-            else:
-                mentor = services.mentor_update(user=self.request.user, mentor=form.instance, data=form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("已保存导师 %(name)s。") % {"name": mentor.name})
-        return redirect(mentor)
+    def perform(self, form):
+        if self.get_mentor() is None:
+            return services.mentor_create(user=self.request.user, data=form.cleaned_data)
+        return services.mentor_update(user=self.request.user, mentor=form.instance, data=form.cleaned_data)
+
+    def success_message(self, mentor):
+        return _("已保存导师 %(name)s。") % {"name": mentor.name}
 
 
 class PairingListView(ListView):
@@ -118,7 +103,7 @@ class PairingListView(ListView):
                 "can_write": can_write(self.request.user)}  # fmt: skip
 
 
-class PairingCreateView(WriteRequiredMixin, FormView):
+class PairingCreateView(WriteRequiredMixin, ServiceFormMixin, FormView):
     template_name = "mentorship/pairing_form.html"
     form_class = PairingForm
 
@@ -138,21 +123,15 @@ class PairingCreateView(WriteRequiredMixin, FormView):
                 context["suggestions"] = selectors.mentor_suggestions(user=self.request.user, cadre=cadre)
         return context
 
-    def form_valid(self, form):
+    def perform(self, form):
         data = form.cleaned_data
-        try:
-            pairing = services.pairing_create(
-                user=self.request.user, cadre=data["cadre"], mentor=data["mentor"], started_on=data["started_on"],
-                planned_end_on=data["planned_end_on"], goals=data["goals"],
-            )  # fmt: skip
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("已为 %(name)s 结对导师 %(name2)s。") % {"name": pairing.cadre.name, "name2": pairing.mentor.name},
-        )
-        return redirect(pairing)
+        return services.pairing_create(
+            user=self.request.user, cadre=data["cadre"], mentor=data["mentor"], started_on=data["started_on"],
+            planned_end_on=data["planned_end_on"], goals=data["goals"],
+        )  # fmt: skip
+
+    def success_message(self, pairing):
+        return _("已为 %(name)s 结对导师 %(name2)s。") % {"name": pairing.cadre.name, "name2": pairing.mentor.name}
 
 
 class PairingDetailView(TemplateView):

@@ -1,0 +1,38 @@
+"""View helpers shared by the apps."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import HttpResponse
+from django.shortcuts import redirect
+
+from .forms import add_service_errors
+
+
+class ServiceFormMixin:
+    """A FormView whose valid form is handed to a service: ``perform(form)`` calls it and
+    returns the saved object. A ValidationError from the service lands on the form (on the
+    field it names, or above the form) and the form is shown again with the user's input;
+    on success ``success_message(obj)`` is flashed and the user goes to ``success_url_for(obj)``
+    (the object's page by default)."""
+
+    def perform(self, form: Form) -> Any:
+        raise NotImplementedError
+
+    def success_message(self, obj: Any) -> str:
+        return ""
+
+    def success_url_for(self, obj: Any) -> str:
+        return obj.get_absolute_url()
+
+    def form_valid(self, form: Form) -> HttpResponse:
+        try:
+            obj = self.perform(form)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        if message := self.success_message(obj):
+            messages.success(self.request, message)
+        return redirect(self.success_url_for(obj))
