@@ -1,17 +1,11 @@
 from django.contrib import admin
-from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Cadre, RosterImport
-from .resources import CadreResource
 
 
 @admin.register(Cadre)
-class CadreAdmin(ImportExportMixin, SimpleHistoryAdmin):
-    resource_classes = [CadreResource]
-    import_formats = [XLSX]
-    export_formats = [XLSX]
+class CadreAdmin(SimpleHistoryAdmin):
     list_display = ("name", "gender", "village", "education", "political_status", "tier", "status")
     list_filter = ("status", "tier", "education", "political_status", "source", "village__township")
     list_select_related = ("village",)

@@ -1,9 +1,6 @@
 from django.contrib import admin
-from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import XLSX
 
 from .models import County, Seat, Township, Village
-from .resources import VillageResource
 
 
 @admin.register(County)
@@ -25,10 +22,7 @@ class SeatInline(admin.TabularInline):
 
 
 @admin.register(Village)
-class VillageAdmin(ImportExportMixin, admin.ModelAdmin):
-    resource_classes = [VillageResource]
-    import_formats = [XLSX]
-    export_formats = [XLSX]
+class VillageAdmin(admin.ModelAdmin):
     list_display = ("name", "township")
     list_filter = ("township__county", "township")
     list_select_related = ("township",)
