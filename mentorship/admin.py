@@ -1,42 +1,54 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from common.admin import ScopedAdmin, ScopedHistoryAdmin, ScopedInline, ServiceAdminMixin, ViewOnlyAdminMixin
 
 from .models import CountyPolicy, FormRequirement, Mentor, MentoringLog, Pairing
+from .services import MENTOR_FIELDS, mentor_create, mentor_update
 
 
 @admin.register(Mentor)
-class MentorAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "kind", "township", "unit", "post", "max_mentees", "is_active")
+class MentorAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
+    list_display = ("name", "kind", "township", "unit", "post", "phone", "max_mentees", "is_active")
     list_filter = ("kind", "is_active", "township")
     list_select_related = ("township",)
     search_fields = ("name", "unit", "specialties")
+    fields = MENTOR_FIELDS
+
+    def save_through_service(self, request, obj, data):
+        if obj._state.adding:
+            return mentor_create(user=request.user, data=data)
+        return mentor_update(user=request.user, mentor=obj, data=data)
 
 
-class FormRequirementInline(admin.TabularInline):
+# The rest have their own pages, which hold the rules: the policy page, the pairing
+# page, the log form. The admin only shows them.
+
+
+class FormRequirementInline(ViewOnlyAdminMixin, ScopedInline):
     model = FormRequirement
     extra = 0
 
 
 @admin.register(CountyPolicy)
-class CountyPolicyAdmin(admin.ModelAdmin):
+class CountyPolicyAdmin(ViewOnlyAdminMixin, ScopedAdmin):
     list_display = ("county", "mentee_limit")
+    list_select_related = ("county",)
+    search_fields = ("county__name",)
     inlines = [FormRequirementInline]
 
 
 @admin.register(Pairing)
-class PairingAdmin(SimpleHistoryAdmin):
+class PairingAdmin(ViewOnlyAdminMixin, ScopedHistoryAdmin):
     list_display = ("cadre", "mentor", "started_on", "planned_end_on", "ended_on")
     list_filter = ("ended_on",)
     list_select_related = ("cadre", "mentor")
     search_fields = ("cadre__name", "mentor__name")
-    raw_id_fields = ("cadre", "mentor", "created_by")
 
 
 @admin.register(MentoringLog)
-class MentoringLogAdmin(SimpleHistoryAdmin):
+class MentoringLogAdmin(ViewOnlyAdminMixin, ScopedHistoryAdmin):
     list_display = ("date", "form", "pairing", "hours", "entered_by")
     list_filter = ("form", "entered_by")
     list_select_related = ("pairing__cadre", "pairing__mentor")
     search_fields = ("pairing__cadre__name", "pairing__mentor__name", "content")
-    raw_id_fields = ("pairing", "created_by")
     date_hierarchy = "date"

@@ -1,34 +1,34 @@
 from django.contrib import admin
-from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import XLSX
+
+from common.admin import ScopedAdmin, ScopedInline
 
 from .models import County, Seat, Township, Village
-from .resources import VillageResource
 
 
 @admin.register(County)
-class CountyAdmin(admin.ModelAdmin):
+class CountyAdmin(ScopedAdmin):
     search_fields = ("name",)
+
+    # Counties are set up by the deployment's superuser (import_units), not by county staff.
+    def has_add_permission(self, request):
+        return request.user.is_superuser and super().has_add_permission(request)
 
 
 @admin.register(Township)
-class TownshipAdmin(admin.ModelAdmin):
+class TownshipAdmin(ScopedAdmin):
     list_display = ("name", "county")
     list_filter = ("county",)
     list_select_related = ("county",)
     search_fields = ("name",)
 
 
-class SeatInline(admin.TabularInline):
+class SeatInline(ScopedInline):
     model = Seat
     extra = 0
 
 
 @admin.register(Village)
-class VillageAdmin(ImportExportMixin, admin.ModelAdmin):
-    resource_classes = [VillageResource]
-    import_formats = [XLSX]
-    export_formats = [XLSX]
+class VillageAdmin(ScopedAdmin):
     list_display = ("name", "township")
     list_filter = ("township__county", "township")
     list_select_related = ("township",)
@@ -37,7 +37,7 @@ class VillageAdmin(ImportExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Seat)
-class SeatAdmin(admin.ModelAdmin):
+class SeatAdmin(ScopedAdmin):
     list_display = ("village", "post", "number", "holder_name", "holder_since")
     list_filter = ("post", "village__township")
     list_select_related = ("village",)

@@ -1,3 +1,3 @@
-from .service import RosterReport, roster_import, roster_import_rows
+from .service import RosterReport, roster_import
 
-__all__ = ["RosterReport", "roster_import", "roster_import_rows"]
+__all__ = ["RosterReport", "roster_import"]

@@ -120,15 +120,12 @@ def roster_import(
         report = RosterReport(filename=filename, dry_run=dry_run)
         report.file_errors.append(RowError(0, "", str(exc)))
         return report
-    return roster_import_rows(rows, user=user, dry_run=dry_run, filename=filename, expected_digest=expected_digest)
+    return _import_rows(rows, user=user, dry_run=dry_run, filename=filename, expected_digest=expected_digest)
 
 
-def roster_import_rows(
+def _import_rows(
     rows: list[list], *, user, dry_run: bool, filename: str, expected_digest: str | None = None
 ) -> RosterReport:
-    """The same as roster_import for rows already read from a sheet (the admin's
-    django-import-export flow hands over a parsed dataset)."""
-    ensure_may_import(user)
     report = RosterReport(filename=filename, dry_run=dry_run)
     sheet = parse_sheet(rows, user=user)
     report.file_errors.extend(sheet.errors)

@@ -206,21 +206,6 @@ class TestCommand:
         assert not Cadre.objects.exists()
 
 
-class TestAdminImport:
-    def test_the_admin_import_goes_through_the_same_importer(self, client, county, village, tmp_path):
-        from tests.factories import UserFactory
-
-        admin = UserFactory(username="root", is_superuser=True, is_staff=True, county=county)
-        client.force_login(admin)
-        path = write_roster(tmp_path / "r.xlsx", [person(seq=101)], title=None, total_row=False)
-        with open(path, "rb") as handle:
-            response = client.post(reverse("admin:cadre_cadre_import"), {"import_file": handle, "format": "0"})
-        assert response.status_code == 200
-        result = response.context["result"]
-        assert not result.has_validation_errors() and result.totals["new"] == 1
-        assert not Cadre.objects.exists()
-
-
 class TestExpiredPreviews:
     def test_the_purge_task_run_by_a_worker_deletes_unconfirmed_files(self, celery_worker, county_user, roster):
         from cadre.roster.uploads import roster_preview

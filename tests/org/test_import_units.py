@@ -162,35 +162,3 @@ def test_not_a_spreadsheet(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(CommandError, match="找不到文件"):
         run(tmp_path / "nope.xlsx")
-
-
-class TestVillageResource:
-    """The admin's import/export of the organization tree uses the same service."""
-
-    def test_export_then_import_of_the_same_sheet_changes_nothing(self, db):
-        import tablib
-
-        from org.resources import VillageResource
-        from org.services import village_get_or_create
-
-        village_get_or_create(county_name="青山县", township_name="白水镇", village_name="枫树村")
-        dataset = VillageResource().export()
-        assert dataset.headers == ["县(区)", "乡镇(街道)", "村(社区)"]
-        assert list(dataset) == [("青山县", "白水镇", "枫树村")]
-        extra = tablib.Dataset(*dataset, ("青山县", "白水镇", "石桥村"), headers=dataset.headers)
-        dry = VillageResource().import_data(extra, dry_run=True)
-        assert not dry.has_errors() and dry.rows[0].diff == [1, 1]
-        assert Village.objects.count() == 1
-        real = VillageResource().import_data(extra, dry_run=False)
-        assert real.rows[0].diff == [1, 1]
-        assert sorted(Village.objects.values_list("name", flat=True)) == ["枫树村", "石桥村"]
-
-    def test_a_row_without_a_village_is_a_base_error(self, db):
-        import tablib
-
-        from org.resources import VillageResource
-
-        dataset = tablib.Dataset(("青山县", "白水镇", ""), headers=["县(区)", "乡镇(街道)", "村(社区)"])
-        result = VillageResource().import_data(dataset, dry_run=False)
-        assert [e.error for e in result.base_errors] == ["第2行：缺少村(社区)名称"]
-        assert not Village.objects.exists()
