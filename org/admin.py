@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from common.admin import ScopedAdmin, ScopedInline
 
@@ -38,7 +39,21 @@ class VillageAdmin(ScopedAdmin):
 
 @admin.register(Seat)
 class SeatAdmin(ScopedAdmin):
-    list_display = ("village", "post", "number", "holder_name", "holder_since")
+    """A seat's holder is a seated reserve (set on the cadre page) or an incumbent outside
+    the registry (``holder_name`` here); the list shows whichever it is."""
+
+    list_display = ("village", "post", "number", "holder", "since")
     list_filter = ("post", "village__township")
     list_select_related = ("village",)
-    search_fields = ("village__name", "holder_name")
+    search_fields = ("village__name", "holder_name", "cadres__name")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_holder()
+
+    @admin.display(description=_("现任"), ordering="current_holder")
+    def holder(self, seat):
+        return seat.holder or _("空缺")
+
+    @admin.display(description=_("任职时间"), ordering="current_since")
+    def since(self, seat):
+        return seat.since
