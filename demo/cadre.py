@@ -17,12 +17,11 @@ from django.db import transaction
 
 from accounts.models import Role, User
 from accounts.services import split_chinese_name
+from cadre.models import Cadre, Education, PoliticalStatus, Source, Status, Tier
+from cadre.services import cadre_change_status, cadre_create
 from common.idcard import check_digit
 from org.models import STANDARD_SEATS, County, Seat, SeatPost, Township
 from org.services import village_get_or_create
-
-from .models import Cadre, Education, PoliticalStatus, Source, Status, Tier
-from .services import cadre_change_status, cadre_create
 
 DEMO_PASSWORD = "demo-Pass-2026"
 DEMO_COUNTY = "青山县"
@@ -304,7 +303,7 @@ class DemoResult:
     status_counts: dict = field(default_factory=dict)
     users_created: int = 0
     logins: list = field(default_factory=list)  # (username, role label, unit, name, password note)
-    mentoring: object = None  # mentorship.demo.MentoringResult
+    mentoring: object = None  # demo.mentorship.MentoringResult
 
     @property
     def created_anything(self) -> bool:
@@ -523,7 +522,7 @@ def demo_load() -> DemoResult:
     townships = {t.name: t for t in Township.objects.filter(county=county)}
 
     admin = _demo_users(county, townships, result)
-    from mentorship.demo import MentoringDemo  # here: mentorship.demo builds on this module
+    from demo.mentorship import MentoringDemo  # here: demo.mentorship builds on this module
 
     mentoring = MentoringDemo(plan=plan, county=county, townships=townships, admin=admin)
 

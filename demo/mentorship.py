@@ -1,13 +1,13 @@
 """Mentoring in the demo county (python manage.py load_demo): the county policy, a mentor
 pool (导师库) per township, one-to-one pairings and their mentoring logs.
 
-Like cadre.demo, everything is drawn from a fixed seed against cadre.demo.REFERENCE_DATE
+Like demo.cadre, everything is drawn from a fixed seed against demo.cadre.REFERENCE_DATE
 and decided from the cadre plan alone, never from the database, so the same mentors,
 pairings and logs come out on every machine. Everything is written through
 mentorship.services with the demo admin as the acting user, so the rules hold: the county's
 mentee limit and each mentor's own, one active pairing per reserve, logs inside the pairing.
 
-cadre.demo calls ``MentoringDemo.cadre_created`` for each new cadre before moving it along
+demo.cadre calls ``MentoringDemo.cadre_created`` for each new cadre before moving it along
 its lifecycle: a pairing can only start while the cadre is still a reserve, so the pairing
 of a reserve who is later seated or leaves is created (and ended on that day) first.
 Loading is idempotent: mentors are found by township, name and phone; pairings and logs
@@ -23,14 +23,20 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cadre import demo as cadre_demo
 from cadre.models import Cadre, PoliticalStatus, Status
 from cadre.roster.columns import label_of
+from demo import cadre as cadre_demo
+from mentorship.dates import add_months
+from mentorship.models import ActivityForm, CountyPolicy, EnteredBy, Mentor, MentorKind, Pairing
+from mentorship.services import (
+    mentor_create,
+    mentor_update,
+    mentoring_log_create,
+    pairing_create,
+    pairing_end,
+    policy_update,
+)
 from org.models import SeatPost
-
-from .dates import add_months
-from .models import ActivityForm, CountyPolicy, EnteredBy, Mentor, MentorKind, Pairing
-from .services import mentor_create, mentor_update, mentoring_log_create, pairing_create, pairing_end, policy_update
 
 REFERENCE_DATE = cadre_demo.REFERENCE_DATE
 SEED = cadre_demo.SEED + 7  # its own stream: the cadre plan stays as it was

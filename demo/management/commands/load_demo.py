@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from cadre.demo import DEMO_COUNTY, DEMO_PASSWORD, demo_load
 from cadre.models import Cadre, Status
+from demo.cadre import DEMO_COUNTY, DEMO_PASSWORD, demo_load
 from mentorship.models import Mentor, MentoringLog, Pairing
 from org.models import Seat, Township, Village
 
