@@ -6,13 +6,10 @@ import unicodedata
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from cadre.models import Cadre, Status
-from demo.cadre import DEMO_COUNTY, DEMO_PASSWORD, demo_load
-from mentorship.models import Mentor, MentoringLog, Pairing
-from org.models import Seat, Township, Village
+from demo.cadre import DEMO_COUNTY, DEMO_PASSWORD
+from demo.loader import demo_load, demo_report
 
 
 def _width(text: str) -> int:
@@ -60,46 +57,12 @@ class Command(BaseCommand):
         elapsed = time.monotonic() - started
 
         if result.created_anything:
-            sc = result.status_counts
-            mr = result.mentoring
-            self.stdout.write(
-                self.style.SUCCESS(
-                    f"演示数据加载完成（用时{elapsed:.1f}秒）：新增县(区){int(result.county_created)}个、"
-                    f"乡镇(街道){result.townships_created}个、村(社区){result.villages_created}个，"
-                    f"填写两委现任{result.seats_filled}人；新增后备干部{result.cadres_created}名"
-                    f"（储备中{sc.get(Status.RESERVE, 0)}名、重点培养{sc.get(Status.KEY_TRAINING, 0)}名、"
-                    f"已进入两委{sc.get(Status.SEATED, 0)}名、已退出{sc.get(Status.LEFT, 0)}名）；"
-                    f"新增用户{result.users_created}个；"
-                    f"新增导师{mr.mentors_created}名、在帮结对{mr.pairings_created}对、"
-                    f"已结束结对{mr.ended_pairings_created}对、帮带记录{mr.logs_created}条"
-                    + ("，设置导师帮带制度" if mr.policy_set else "")
-                    + "。"
-                )
-            )
+            self.stdout.write(self.style.SUCCESS(f"演示数据加载完成（用时{elapsed:.1f}秒）：{result.summary()}。"))
         else:
             self.stdout.write("演示数据已存在，本次没有新增任何记录。")
 
-        townships = Township.objects.filter(county__name=DEMO_COUNTY).count()
-        villages = Village.objects.filter(township__county__name=DEMO_COUNTY)
-        cadres = Cadre.objects.filter(village__township__county__name=DEMO_COUNTY)
-        by_status = dict(cadres.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
-        vacant = Seat.objects.filter(village__in=villages, holder_name="").count()
-        self.stdout.write(
-            f"{DEMO_COUNTY}现有：乡镇(街道){townships}个，村(社区){villages.count()}个，"
-            f"空缺两委职位{vacant}个，后备干部{sum(by_status.values())}名"
-            f"（" + "、".join(f"{s.label}{by_status[s]}名" for s in Status if by_status.get(s)) + "）。"
-        )
-        mentors = Mentor.objects.filter(township__county__name=DEMO_COUNTY)
-        pairings = Pairing.objects.filter(cadre__village__township__county__name=DEMO_COUNTY)
-        active_pairings = pairings.filter(ended_on__isnull=True).count()
-        logs = MentoringLog.objects.filter(pairing__in=pairings).count()
-        reserves = cadres.filter(status__in=(Status.RESERVE, Status.KEY_TRAINING))
-        without_mentor = reserves.exclude(Exists(Pairing.objects.filter(cadre=OuterRef("pk"), ended_on__isnull=True)))
-        self.stdout.write(
-            f"导师帮带：导师{mentors.count()}名（在库{mentors.filter(is_active=True).count()}名），"
-            f"在帮结对{active_pairings}对，已结束结对{pairings.count() - active_pairings}对，"
-            f"帮带记录{logs}条；在册后备干部{reserves.count()}名中{without_mentor.count()}名暂无导师。"
-        )
+        for line in demo_report():
+            self.stdout.write(line)
         self.stdout.write("\n演示账号：")
-        self.stdout.write(_table(("用户名", "角色", "单位", "姓名", "密码"), result.logins))
+        self.stdout.write(_table(("用户名", "角色", "单位", "姓名", "密码"), result.cadres.logins))
         self.stdout.write(f"演示账号的初始密码均为 {DEMO_PASSWORD}，仅供演示使用。")
