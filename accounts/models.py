@@ -77,6 +77,11 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
     @property
+    def may_write(self) -> bool:
+        """Leaders only read; county staff and township secretaries write within their scope."""
+        return self.is_superuser or self.role in (Role.COUNTY, Role.TOWNSHIP)
+
+    @property
     def scope(self) -> Scope:
         """What this user may see (see common.scope)."""
         if self.role == Role.TOWNSHIP:

@@ -11,7 +11,7 @@ from .models import Role, User
 
 def can_write(user: User) -> bool:
     """Leaders only read; county staff and township secretaries write within their scope."""
-    return user.is_authenticated and (user.is_superuser or user.role in (Role.COUNTY, Role.TOWNSHIP))
+    return user.is_authenticated and user.may_write
 
 
 def can_manage_county(user: User) -> bool:

@@ -92,7 +92,7 @@ def ensure_database() -> None:
 
 
 def bench_villages() -> list[tuple[str, str]]:
-    from cadre.demo import TOWNSHIPS
+    from demo.cadre import TOWNSHIPS
 
     return [(township, village) for township, villages in TOWNSHIPS for village in villages]
 
@@ -563,7 +563,7 @@ def run_all(args) -> int:
                 pair["fast"]["ratio_clean"] = pair["plainclean"]["seconds"] / pair["fast"]["seconds"]
 
     if not missing and args.preview_rows:
-        from cadre.demo import TOWNSHIPS
+        from demo.cadre import TOWNSHIPS
 
         township_villages = dict(TOWNSHIPS)[PREVIEW_TOWNSHIP]
         path, new = township_file(args.preview_rows, PREVIEW_TOWNSHIP, township_villages, SEED + 1)

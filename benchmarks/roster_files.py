@@ -32,7 +32,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from cadre.demo import (
+from cadre.models import Education, PoliticalStatus, Source
+from cadre.roster.columns import CHOICE_LABELS
+from common.idcard import check_digit
+from demo.cadre import (
     FEMALE_CHARS,
     MALE_CHARS,
     MOBILE_PREFIXES,
@@ -45,9 +48,6 @@ from cadre.demo import (
     TIERS,
     WORK,
 )
-from cadre.models import Education, PoliticalStatus, Source
-from cadre.roster.columns import CHOICE_LABELS
-from common.idcard import check_digit
 
 # Bump when the generated content changes, so that cached files are not reused.
 GENERATOR_VERSION = 1

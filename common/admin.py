@@ -25,8 +25,6 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from accounts.scoping import can_write
-
 from .forms import add_service_errors
 from .masking import mask_id_number, mask_phone
 from .scope import Scope
@@ -60,10 +58,10 @@ class ScopedBaseMixin:
         return scoped if scoped is not None else queryset
 
     def has_add_permission(self, request, *args):
-        return can_write(request.user) and super().has_add_permission(request, *args)
+        return request.user.may_write and super().has_add_permission(request, *args)
 
     def has_change_permission(self, request, obj=None):
-        return can_write(request.user) and super().has_change_permission(request, obj)
+        return request.user.may_write and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser and super().has_delete_permission(request, obj)
@@ -128,7 +126,7 @@ class ScopedAdminMixin(ScopedBaseMixin):
     def shows_full_numbers(self, request) -> bool:
         """The change form shows full numbers to those who may edit the record (the
         detail page's rule)."""
-        return can_write(request.user)
+        return request.user.may_write
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

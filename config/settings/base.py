@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "mentorship",
     "assessment",
     "reports",
+    "demo",  # the demo county (load_demo); builds on every domain app above
 ]
 
 MIDDLEWARE = [

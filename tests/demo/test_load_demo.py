@@ -6,11 +6,11 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Max
 
 from accounts.models import Role, User
-from cadre.demo import DEMO_PASSWORD, REFERENCE_DATE, demo_plan
 from cadre.models import COLLEGE_OR_ABOVE, Cadre, Status
 from common.idcard import age_on, parse_id_number
+from demo.cadre import DEMO_PASSWORD, REFERENCE_DATE, demo_plan
+from demo.mentorship import MENTEE_LIMIT, mentoring_plan, mentoring_shift
 from mentorship.dates import add_months
-from mentorship.demo import MENTEE_LIMIT, mentoring_plan, mentoring_shift
 from mentorship.models import ActivityForm, CountyPolicy, Mentor, MentoringLog, MentorKind, Pairing
 from mentorship.selectors import overdue_pairings, reserves_without_mentor
 from org.models import County, Seat, Township, Village

@@ -1,15 +1,16 @@
 """Mentoring in the demo county (python manage.py load_demo): the county policy, a mentor
 pool (导师库) per township, one-to-one pairings and their mentoring logs.
 
-Like cadre.demo, everything is drawn from a fixed seed against cadre.demo.REFERENCE_DATE
+Like demo.cadre, everything is drawn from a fixed seed against demo.cadre.REFERENCE_DATE
 and decided from the cadre plan alone, never from the database, so the same mentors,
 pairings and logs come out on every machine. Everything is written through
 mentorship.services with the demo admin as the acting user, so the rules hold: the county's
 mentee limit and each mentor's own, one active pairing per reserve, logs inside the pairing.
 
-cadre.demo calls ``MentoringDemo.cadre_created`` for each new cadre before moving it along
-its lifecycle: a pairing can only start while the cadre is still a reserve, so the pairing
-of a reserve who is later seated or leaves is created (and ended on that day) first.
+demo.loader makes ``MentoringDemo`` once the units and users are loaded, and demo.cadre
+calls its ``cadre_created`` for each new cadre before moving it along its lifecycle: a
+pairing can only start while the cadre is still a reserve, so the pairing of a reserve who
+is later seated or leaves is created (and ended on that day) first.
 Loading is idempotent: mentors are found by township, name and phone; pairings and logs
 are only loaded while the county has no pairing at all.
 """
@@ -21,16 +22,23 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from cadre import demo as cadre_demo
 from cadre.models import Cadre, PoliticalStatus, Status
 from cadre.roster.columns import label_of
+from demo import cadre as cadre_demo
+from mentorship.dates import add_months
+from mentorship.models import ActivityForm, CountyPolicy, EnteredBy, Mentor, MentoringLog, MentorKind, Pairing
+from mentorship.services import (
+    mentor_create,
+    mentor_update,
+    mentoring_log_create,
+    pairing_create,
+    pairing_end,
+    policy_update,
+)
 from org.models import SeatPost
-
-from .dates import add_months
-from .models import ActivityForm, CountyPolicy, EnteredBy, Mentor, MentorKind, Pairing
-from .services import mentor_create, mentor_update, mentoring_log_create, pairing_create, pairing_end, policy_update
 
 REFERENCE_DATE = cadre_demo.REFERENCE_DATE
 SEED = cadre_demo.SEED + 7  # its own stream: the cadre plan stays as it was
@@ -346,6 +354,14 @@ class MentoringResult:
             or self.pairings_created
             or self.ended_pairings_created
             or self.logs_created
+        )
+
+    def summary(self) -> str:
+        """What this run created, for load_demo."""
+        return (
+            f"新增导师{self.mentors_created}名、在帮结对{self.pairings_created}对、"
+            f"已结束结对{self.ended_pairings_created}对、帮带记录{self.logs_created}条"
+            + ("，设置导师帮带制度" if self.policy_set else "")
         )
 
 
@@ -731,7 +747,8 @@ class MentoringDemo:
     and logs through ``cadre_created`` (before its lifecycle moves on), and the pairings of
     cadres that already existed in ``finish``."""
 
-    def __init__(self, *, plan: cadre_demo.DemoPlan, county, townships: dict, admin):
+    def __init__(self, cadres: cadre_demo.CadreDemo):
+        plan, county, townships, admin = cadres.plan, cadres.county, cadres.townships, cadres.admin
         self.plan = mentoring_plan(plan)
         self.admin = admin
         # The plan is drawn against the fixed REFERENCE_DATE; its dates move forward to
@@ -846,3 +863,20 @@ class MentoringDemo:
         self.result.pairings_created += active
         self.result.ended_pairings_created += ended
         self.result.logs_created += logs
+
+    @staticmethod
+    def report() -> str:
+        """What the demo county's mentoring holds now, for load_demo."""
+        county = cadre_demo.DEMO_COUNTY
+        mentors = Mentor.objects.filter(township__county__name=county)
+        pairings = Pairing.objects.filter(cadre__village__township__county__name=county)
+        active_pairings = pairings.filter(ended_on__isnull=True).count()
+        logs = MentoringLog.objects.filter(pairing__in=pairings).count()
+        cadres = Cadre.objects.filter(village__township__county__name=county)
+        reserves = cadres.filter(status__in=(Status.RESERVE, Status.KEY_TRAINING))
+        without_mentor = reserves.exclude(Exists(Pairing.objects.filter(cadre=OuterRef("pk"), ended_on__isnull=True)))
+        return (
+            f"导师帮带：导师{mentors.count()}名（在库{mentors.filter(is_active=True).count()}名），"
+            f"在帮结对{active_pairings}对，已结束结对{pairings.count() - active_pairings}对，"
+            f"帮带记录{logs}条；在册后备干部{reserves.count()}名中{without_mentor.count()}名暂无导师。"
+        )

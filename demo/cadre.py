@@ -1,10 +1,14 @@
-"""A realistic demo county for trying the system out (python manage.py load_demo).
+"""A realistic demo county for trying the system out (python manage.py load_demo): its
+townships and villages, the demo users, the villages' seat holders and the reserve cadres.
 
 Everything is drawn from a fixed random seed against a fixed reference date, so the same
 people, ID numbers and seats come out on every machine and every day. Loading is
 idempotent: villages are found by name, cadres by ID number and users by username, and
 what exists is left alone. Cadres are created and moved along their lifecycle through
 cadre.services with the demo admin as the acting user, so the rules and the history hold.
+
+This is the first of the demo's builders (see demo.loader): the others build on it and
+hear of each cadre it creates; it imports none of them.
 """
 
 import datetime as dt
@@ -13,16 +17,15 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
-from django.db import transaction
+from django.db.models import Count
 
 from accounts.models import Role, User
 from accounts.services import split_chinese_name
+from cadre.models import Cadre, Education, PoliticalStatus, Source, Status, Tier
+from cadre.services import cadre_change_status, cadre_create
 from common.idcard import check_digit
-from org.models import STANDARD_SEATS, County, Seat, SeatPost, Township
+from org.models import STANDARD_SEATS, County, Seat, SeatPost, Township, Village
 from org.services import village_get_or_create
-
-from .models import Cadre, Education, PoliticalStatus, Source, Status, Tier
-from .services import cadre_change_status, cadre_create
 
 DEMO_PASSWORD = "demo-Pass-2026"
 DEMO_COUNTY = "青山县"
@@ -295,7 +298,7 @@ class DemoPlan:
 
 
 @dataclass
-class DemoResult:
+class CadreResult:
     townships_created: int = 0
     villages_created: int = 0
     county_created: bool = False
@@ -304,7 +307,6 @@ class DemoResult:
     status_counts: dict = field(default_factory=dict)
     users_created: int = 0
     logins: list = field(default_factory=list)  # (username, role label, unit, name, password note)
-    mentoring: object = None  # mentorship.demo.MentoringResult
 
     @property
     def created_anything(self) -> bool:
@@ -315,8 +317,32 @@ class DemoResult:
             or self.seats_filled
             or self.cadres_created
             or self.users_created
-            or (self.mentoring is not None and self.mentoring.created_anything)
         )
+
+    def summary(self) -> str:
+        """What this run created, for load_demo."""
+        sc = self.status_counts
+        return (
+            f"新增县(区){int(self.county_created)}个、"
+            f"乡镇(街道){self.townships_created}个、村(社区){self.villages_created}个，"
+            f"填写两委现任{self.seats_filled}人；新增后备干部{self.cadres_created}名"
+            f"（储备中{sc.get(Status.RESERVE, 0)}名、重点培养{sc.get(Status.KEY_TRAINING, 0)}名、"
+            f"已进入两委{sc.get(Status.SEATED, 0)}名、已退出{sc.get(Status.LEFT, 0)}名）；"
+            f"新增用户{self.users_created}个"
+        )
+
+
+@dataclass
+class CadreDemo:
+    """The county once its units and users are loaded: what the builders after this one
+    (see demo.loader) are made with."""
+
+    plan: DemoPlan
+    result: CadreResult
+    county: County
+    townships: dict  # name -> Township
+    villages: dict  # (township name, village name) -> Village
+    admin: User
 
 
 def _pick(rng: random.Random, weighted):
@@ -456,7 +482,7 @@ def _seat_plan(rng: random.Random, reserved: set[tuple[int, int]]) -> dict:
     return seats
 
 
-def _demo_users(county: County, townships: dict[str, Township], result: DemoResult) -> User:
+def _demo_users(county: County, townships: dict[str, Township], result: CadreResult) -> User:
     password_hash = make_password(DEMO_PASSWORD)  # hashed once: the hasher is slow by design
     admin = None
     for username, role, township_name, full_name, staff in DEMO_USERS:
@@ -502,11 +528,10 @@ def _demo_users(county: County, townships: dict[str, Township], result: DemoResu
     return admin
 
 
-@transaction.atomic
-def demo_load() -> DemoResult:
-    """Load the demo county; see the module docstring."""
+def load_units_and_users() -> CadreDemo:
+    """Load the county's townships and villages and the demo users."""
     plan = demo_plan()
-    result = DemoResult()
+    result = CadreResult()
 
     result.county_created = not County.objects.filter(name=DEMO_COUNTY).exists()
     existing_townships = set(Township.objects.filter(county__name=DEMO_COUNTY).values_list("name", flat=True))
@@ -523,9 +548,14 @@ def demo_load() -> DemoResult:
     townships = {t.name: t for t in Township.objects.filter(county=county)}
 
     admin = _demo_users(county, townships, result)
-    from mentorship.demo import MentoringDemo  # here: mentorship.demo builds on this module
+    return CadreDemo(plan=plan, result=result, county=county, townships=townships, villages=villages, admin=admin)
 
-    mentoring = MentoringDemo(plan=plan, county=county, townships=townships, admin=admin)
+
+def load_cadres(demo: CadreDemo, listeners=()) -> CadreResult:
+    """Fill the vacant seats and create the new cadres, moving each along its lifecycle.
+    Each of ``listeners`` (the builders after this one) hears of each new cadre through its
+    ``cadre_created`` while the cadre is still a reserve."""
+    plan, result, villages, admin = demo.plan, demo.result, demo.villages, demo.admin
 
     # Seat holders: only vacant seats are filled, so a re-run changes nothing.
     seats = {(s.village_id, s.post, s.number): s for s in Seat.objects.filter(village__in=villages.values())}
@@ -551,13 +581,13 @@ def demo_load() -> DemoResult:
             continue
         village = villages[(cadre_plan.township, cadre_plan.village)]
         cadre = cadre_create(user=admin, data={**cadre_plan.data, "village": village})
-        mentoring.cadre_created(cadre)  # while still a reserve: pairings start before any seat
+        for listener in listeners:  # while still a reserve: pairings start before any seat
+            listener.cadre_created(cadre)
         seat = seats.get((village.pk, *cadre_plan.seat_key)) if cadre_plan.seat_key else None
         cadre = _apply_lifecycle(admin, cadre, cadre_plan, seat)
         status_counts[cadre.status] += 1
         result.cadres_created += 1
     result.status_counts = status_counts
-    result.mentoring = mentoring.finish()
     return result
 
 
@@ -572,3 +602,17 @@ def _apply_lifecycle(admin: User, cadre: Cadre, plan: CadrePlan, seat: Seat | No
     elif plan.status == Status.LEFT:
         cadre = cadre_change_status(user=admin, cadre=cadre, to=Status.LEFT, on=plan.left_on, reason=plan.left_reason)
     return cadre
+
+
+def report() -> str:
+    """What the demo county holds now, for load_demo."""
+    townships = Township.objects.filter(county__name=DEMO_COUNTY).count()
+    villages = Village.objects.filter(township__county__name=DEMO_COUNTY)
+    cadres = Cadre.objects.filter(village__township__county__name=DEMO_COUNTY)
+    by_status = dict(cadres.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    vacant = Seat.objects.filter(village__in=villages).vacant().count()
+    return (
+        f"{DEMO_COUNTY}现有：乡镇(街道){townships}个，村(社区){villages.count()}个，"
+        f"空缺两委职位{vacant}个，后备干部{sum(by_status.values())}名"
+        f"（" + "、".join(f"{s.label}{by_status[s]}名" for s in Status if by_status.get(s)) + "）。"
+    )
