@@ -14,6 +14,16 @@ if env_file.exists():
 
 DEBUG = env.bool("DEBUG", default=False)
 
+
+def database(default=environ.Env.NOTSET) -> dict:
+    """The default database, from DATABASE_URL. Every environment runs each request in one
+    transaction (ATOMIC_REQUESTS), so a view behaves the same in development, tests and
+    production: when it fails, nothing it wrote stays."""
+    config = env.db("DATABASE_URL", default=default)
+    config["ATOMIC_REQUESTS"] = True
+    return config
+
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
