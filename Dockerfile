@@ -10,7 +10,7 @@ RUN pip install -r requirements.txt
 COPY . .
 # Static files are collected into the image and served by WhiteNoise from gunicorn.
 RUN DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=collectstatic-only \
-    ALLOWED_HOSTS=localhost DATABASE_URL=sqlite:////tmp/x.db REDIS_URL=redis://localhost \
+    ALLOWED_HOSTS=localhost DATABASE_URL=postgres://collectstatic@localhost/none REDIS_URL=redis://localhost \
     python manage.py collectstatic --noinput
 RUN useradd --system --home /app app && mkdir -p /app/media && chown app /app/media
 USER app

@@ -65,30 +65,14 @@ def setup_django() -> None:
 
 
 def ensure_database() -> None:
-    """Create the benchmark database when it does not exist (before Django connects)."""
-    from urllib.parse import unquote, urlparse
+    """Create the benchmark database when it does not exist (after django.setup(), before
+    anything connects)."""
+    from django.conf import settings
 
-    import psycopg2
-    from psycopg2 import sql
+    from common.database import ensure_database as create_if_missing
 
-    url = urlparse(os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
-    name = unquote(url.path.lstrip("/"))
-    connection = psycopg2.connect(
-        dbname="postgres",
-        user=unquote(url.username or "postgres"),
-        password=unquote(url.password) if url.password else None,
-        host=url.hostname or "127.0.0.1",
-        port=url.port or 5432,
-    )
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-            if cursor.fetchone() is None:
-                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-                print(f"Created database {name}.")
-    finally:
-        connection.close()
+    if create_if_missing(settings.DATABASES["default"]):
+        print(f"Created database {settings.DATABASES['default']['NAME']}.")
 
 
 def bench_villages() -> list[tuple[str, str]]:
@@ -462,8 +446,8 @@ def targets(rows: list[dict]) -> list[str]:
 
 
 def run_all(args) -> int:
-    ensure_database()
     setup_django()
+    ensure_database()
     from benchmarks.roster_files import roster_files, township_file
 
     prepare_database()

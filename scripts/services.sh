@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Make sure PostgreSQL and Redis answer on 127.0.0.1, starting them, or installing them from
-# Debian's packages, where they do not. Used by scripts/test.sh and CI.
+# Debian's packages, where they do not. Used by scripts/dev.sh, scripts/test.sh and CI.
 set -euo pipefail
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

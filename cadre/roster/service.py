@@ -2,9 +2,10 @@
 write, all or nothing.
 
 Rows are validated in Python against preloaded lookups (no query per row) and written in
-bulk: on PostgreSQL with COPY for new cadres, their history records and updates, elsewhere
-with bulk_create/bulk_update. The database constraints on Cadre stay the last word: a row
-that slipped past validation fails the whole import, never half of it.
+bulk with PostgreSQL's COPY: new cadres (their ids drawn from the sequence in one query),
+their history records, and changed cadres through a temporary table and one UPDATE ... FROM.
+The database constraints on Cadre stay the last word: a row that slipped past validation
+fails the whole import, never half of it.
 """
 
 import csv
@@ -251,7 +252,7 @@ def _apply(plan: Plan, *, user, reason: str) -> None:
     history = [_history_row(row, "+", now, user, reason) for row in plan.creates]
     history += [_history_row(row, "~", now, user, reason) for row in updated]
     if history:
-        _insert(Cadre.history.model, history)
+        _copy(Cadre.history.model, history)
 
 
 def _history_row(row: dict, kind: str, when, user, reason: str) -> dict:
@@ -263,42 +264,25 @@ def _history_row(row: dict, kind: str, when, user, reason: str) -> dict:
 
 
 def _insert_cadres(rows: list[dict]) -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [Cadre._meta.db_table, len(rows)],
-            )
-            for row, (new_id,) in zip(rows, cursor.fetchall(), strict=True):
-                row["id"] = new_id
-        _copy(Cadre, rows)
-    else:
-        objects = Cadre.objects.bulk_create([Cadre(**row) for row in rows], batch_size=500)
-        for row, obj in zip(rows, objects, strict=True):
-            row["id"] = obj.pk
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [Cadre._meta.db_table, len(rows)],
+        )
+        for row, (new_id,) in zip(rows, cursor.fetchall(), strict=True):
+            row["id"] = new_id
+    _copy(Cadre, rows)
 
 
 def _update_cadres(rows: list[dict], fields: list[str]) -> None:
-    if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(Cadre._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(f"CREATE TEMP TABLE roster_update ON COMMIT DROP AS SELECT * FROM {table} WITH NO DATA")
-            _copy(Cadre, rows, table="roster_update")
-            assignments = ", ".join(
-                f"{connection.ops.quote_name(f)} = u.{connection.ops.quote_name(f)}" for f in fields
-            )
-            cursor.execute(f"UPDATE {table} AS c SET {assignments} FROM roster_update AS u WHERE c.id = u.id")
-            cursor.execute("DROP TABLE roster_update")
-    else:
-        objects = [Cadre(**row) for row in rows]
-        Cadre.objects.bulk_update(objects, fields, batch_size=500)
-
-
-def _insert(model, rows: list[dict]) -> None:
-    if connection.vendor == "postgresql":
-        _copy(model, rows)
-    else:
-        model.objects.bulk_create([model(**row) for row in rows], batch_size=500)
+    quote = connection.ops.quote_name
+    table = quote(Cadre._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE roster_update ON COMMIT DROP AS SELECT * FROM {table} WITH NO DATA")
+        _copy(Cadre, rows, table="roster_update")
+        assignments = ", ".join(f"{quote(f)} = u.{quote(f)}" for f in fields)
+        cursor.execute(f"UPDATE {table} AS c SET {assignments} FROM roster_update AS u WHERE c.id = u.id")
+        cursor.execute("DROP TABLE roster_update")
 
 
 def _copy(model, rows: list[dict], *, table: str | None = None) -> None:

@@ -1,13 +1,14 @@
-"""Embedded mode for one machine: SQLite, tasks run in-process, debug on."""
+"""Development on one machine (scripts/dev.sh): PostgreSQL on 127.0.0.1 as everywhere else,
+Celery tasks run in-process, debug on."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+from .base import database, env
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env("SECRET_KEY", default="local-only-not-for-production-7Gk2p9QxLr")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASES = {"default": database(default="postgres://postgres:postgres@127.0.0.1:5432/reserve_cadre_dev")}
 
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -1,13 +1,13 @@
 """Tests run against the real services the product uses: PostgreSQL and Redis."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import database, env
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-used-anywhere-else"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 
-DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/reserve_cadre")}
+DATABASES = {"default": database(default="postgres://postgres@127.0.0.1:5432/reserve_cadre")}
 
 CELERY_BROKER_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/15")
 CELERY_RESULT_BACKEND = CELERY_BROKER_URL

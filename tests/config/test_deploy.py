@@ -4,6 +4,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+# check --deploy does not connect to the database: a host that cannot resolve proves it.
+UNREACHABLE_DATABASE = "postgres://reserve:secret@db.invalid:5432/reserve"
 
 
 def _check_deploy(**env):
@@ -23,7 +25,7 @@ def test_check_deploy_reports_only_the_hsts_warning_the_readme_explains():
     result = _check_deploy(
         SECRET_KEY="x" * 20 + "Kq9#mZ2!vT7@pL4$wR8%nB6^cY1&dF3*hJ5",
         ALLOWED_HOSTS="rc.example.gov.cn",
-        DATABASE_URL="sqlite:////tmp/deploy-check.db",
+        DATABASE_URL=UNREACHABLE_DATABASE,
         REDIS_URL="redis://127.0.0.1:6379/0",
     )
     assert result.returncode == 0, result.stderr
@@ -33,6 +35,6 @@ def test_check_deploy_reports_only_the_hsts_warning_the_readme_explains():
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    result = _check_deploy(ALLOWED_HOSTS="x", DATABASE_URL="sqlite:////tmp/x.db", REDIS_URL="redis://x")
+    result = _check_deploy(ALLOWED_HOSTS="x", DATABASE_URL=UNREACHABLE_DATABASE, REDIS_URL="redis://x")
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
