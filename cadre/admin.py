@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from common.admin import ScopedAdmin, ScopedHistoryAdmin, ServiceAdminMixin, ViewOnlyAdminMixin
+from common.admin import ScopedHistoryAdmin, ServiceAdminMixin
 
-from .models import Cadre, RosterImport
+from .models import Cadre
 from .services import EDITABLE_FIELDS, cadre_create, cadre_update
 
 # Changed only by cadre_change_status, on the cadre page's status form: it keeps the
@@ -38,11 +38,3 @@ class CadreAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
         if obj._state.adding:
             return cadre_create(user=request.user, data=data)
         return cadre_update(user=request.user, cadre=obj, data=data)
-
-
-@admin.register(RosterImport)
-class RosterImportAdmin(ViewOnlyAdminMixin, ScopedAdmin):
-    list_display = ("filename", "kind", "user", "state", "created_at", "applied_at")
-    list_filter = ("kind", "state")
-    list_select_related = ("user",)
-    search_fields = ("filename",)

@@ -1,7 +1,3 @@
-import uuid
-from typing import Any, Self
-
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -12,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from common.idcard import age_on, parse_id_number
 from common.models import TimeStampedModel, phone_validator
-from common.scope import Scope, ScopedQuerySet
+from common.scope import ScopedQuerySet
 from org.models import HOLDING_STATUS
 
 YOUNG_AGE_LIMIT = 35
@@ -241,63 +237,3 @@ class Cadre(TimeStampedModel):
 
     def allowed_transitions(self) -> set[str]:
         return TRANSITIONS[Status(self.status)]
-
-
-class ImportState(models.TextChoices):
-    PREVIEWED = "previewed", _("待确认")
-    APPLIED = "applied", _("已导入")
-    REFUSED = "refused", _("未导入")
-
-
-class ImportKind(models.TextChoices):
-    ROSTER = "roster", _("后备干部花名册")
-    MENTORS = "mentors", _("导师库")
-
-
-class RosterImportQuerySet(ScopedQuerySet):
-    def visible_to(self, who: Any) -> Self:
-        """Imports made by the accounts under the scope."""
-        from accounts.models import User
-
-        return self.filter(user__in=User.objects.visible_to(Scope.of(who)))
-
-
-class RosterImport(TimeStampedModel):
-    """An uploaded file between preview and confirmation, kept afterwards as the record
-    of who imported what. The file itself (personal data) is deleted once it has been
-    imported, as soon as a confirmation is refused, and when an unconfirmed preview
-    expires (``purge_expired_previews``)."""
-
-    State = ImportState
-    Kind = ImportKind
-
-    id = models.UUIDField(_("编号"), primary_key=True, default=uuid.uuid4, editable=False)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("导入人"), on_delete=models.PROTECT, related_name="roster_imports"
-    )
-    kind = models.CharField(_("类型"), max_length=10, choices=ImportKind.choices, default=ImportKind.ROSTER)
-    filename = models.CharField(_("文件名"), max_length=255)
-    file = models.FileField(_("文件"), upload_to="roster_imports/%Y/%m/", blank=True)
-    sha256 = models.CharField(_("文件校验值"), max_length=64)
-    digest = models.CharField(_("预览结果校验值"), max_length=64, blank=True)
-    state = models.CharField(_("状态"), max_length=20, choices=ImportState.choices, default=ImportState.PREVIEWED)
-    counts = models.JSONField(_("导入结果"), default=dict, blank=True)
-    applied_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
-    refused_reason = models.TextField(_("未导入原因"), blank=True)
-
-    objects = RosterImportQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("导入记录")
-        verbose_name_plural = _("导入记录")
-        ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(condition=Q(state__in=ImportState.values), name="roster_import_state_valid"),
-            models.CheckConstraint(condition=Q(kind__in=ImportKind.values), name="roster_import_kind_valid"),
-            models.CheckConstraint(
-                condition=~Q(state="applied") | Q(applied_at__isnull=False), name="roster_import_applied_has_time"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.filename}（{self.get_state_display()}）"

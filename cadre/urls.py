@@ -9,7 +9,6 @@ urlpatterns = [
     path("", views.CadreListView.as_view(), name="list"),
     path("new/", views.CadreCreateView.as_view(), name="create"),
     path("import/", roster_views.RosterUploadView.as_view(), name="import"),
-    path("import/<uuid:pk>/confirm/", roster_views.RosterConfirmView.as_view(), name="import-confirm"),
     path("import/template.xlsx", roster_views.roster_template_download, name="import-template"),
     path("export.xlsx", roster_views.roster_export_download, name="export"),
     path("<int:pk>/", views.CadreDetailView.as_view(), name="detail"),

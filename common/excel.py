@@ -55,24 +55,34 @@ def _display_name(path_or_file) -> str:
 
 
 def read_sheet_rows(path_or_file, *, max_rows: int | None = None) -> list[list]:
-    """The cells of the first sheet as a list of rows (raw values: str, float, int, bool,
-    date, datetime ...; "" for an empty cell). A merged cell's value is repeated over the
-    whole merged range, as the sheet shows it. Raises ValueError with a Chinese message
-    when the file cannot be read as a spreadsheet."""
+    """The cells of the first sheet (see ``read_sheets``)."""
+    sheets = read_sheets(path_or_file, max_rows=max_rows, first_only=True)
+    return sheets[0][1] if sheets else []
+
+
+def read_sheets(path_or_file, *, max_rows: int | None = None, first_only: bool = False) -> list[tuple[str, list]]:
+    """Every sheet as ``(name, rows)``, rows being lists of raw cell values (str, float,
+    int, bool, date, datetime ...; "" for an empty cell). A merged cell's value is
+    repeated over the whole merged range, as the sheet shows it. ``max_rows`` caps the
+    rows of all sheets together. Raises ValueError with a Chinese message when the file
+    cannot be read as a spreadsheet."""
     name = _display_name(path_or_file)
+    sheets = []
     try:
         with CalamineWorkbook.from_object(path_or_file) as workbook:
-            if not workbook.sheet_names:
-                return []
-            sheet = workbook.get_sheet_by_index(0)
-            # total_height is the index of the last row, counted from 0.
-            if max_rows is not None and sheet.total_height + 1 > max_rows:
-                raise TooManyRows(
-                    _("文件“%(name)s”有%(value)s行，超过单次导入上限%(max_rows)s行，请分批导入。")
-                    % {"name": name, "value": sheet.total_height + 1, "max_rows": max_rows}
-                )
-            rows = [list(row) for row in sheet.to_python(skip_empty_area=False)]
-            merged = sheet.merged_cell_ranges or []
+            total = 0
+            for sheet_name in workbook.sheet_names[:1] if first_only else workbook.sheet_names:
+                sheet = workbook.get_sheet_by_name(sheet_name)
+                # total_height is the index of the last row, counted from 0 (0 for an empty sheet too).
+                total += sheet.total_height + 1
+                if max_rows is not None and total > max_rows:
+                    raise TooManyRows(
+                        _("文件“%(name)s”有%(value)s行，超过单次导入上限%(max_rows)s行，请分批导入。")
+                        % {"name": name, "value": total, "max_rows": max_rows}
+                    )
+                rows = [list(row) for row in sheet.to_python(skip_empty_area=False)]
+                _fill_merged(rows, sheet.merged_cell_ranges or [])
+                sheets.append((sheet_name, rows))
     except TooManyRows as exc:
         raise ValueError(str(exc)) from None
     except FileNotFoundError:
@@ -88,8 +98,7 @@ def read_sheet_rows(path_or_file, *, max_rows: int | None = None) -> list[list]:
             _("无法读取文件“%(name)s”：不是有效的 Excel 表格（支持 %(SUPPORTED_FORMATS)s）。")
             % {"name": name, "SUPPORTED_FORMATS": SUPPORTED_FORMATS}
         ) from None
-    _fill_merged(rows, merged)
-    return rows
+    return sheets
 
 
 def _fill_merged(rows: list[list], merged) -> None:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("cadres/", include("cadre.urls")),
     path("org/", include("cadre.org_urls")),
     path("mentorship/", include("mentorship.urls")),
+    path("imports/", include("imports.urls")),
     path("api/v1/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,18 +6,14 @@ class MentorshipConfig(AppConfig):
     verbose_name = "导师帮带"
 
     def ready(self) -> None:
-        from cadre.models import ImportKind
-        from cadre.roster.uploads import Importer, register_importer
         from cadre.sections import CadreSection, register_section
+        from imports.engine import register_importer
 
         from . import receivers  # noqa: F401  (connects the cadre event receivers)
-        from .importing import mentor_import
+        from .importing import MENTOR_IMPORTER
         from .selectors import cadre_mentorship
 
         register_section(
             CadreSection(key="mentorship", template="mentorship/cadre_section.html", context=cadre_mentorship, order=10)
         )
-        register_importer(
-            ImportKind.MENTORS,
-            Importer(run=mentor_import, upload_url="mentorship:mentor-import", done_url="mentorship:mentor-list"),
-        )
+        register_importer(MENTOR_IMPORTER)

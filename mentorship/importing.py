@@ -8,22 +8,24 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from cadre.roster.columns import Column
-from cadre.roster.parsing import PHONE, RowError, suggest_closest
-from cadre.roster.reading import RosterFileError, read_roster
-from cadre.roster.service import (
+from cadre.roster.parsing import PHONE, suggest_closest
+from cadre.roster.workbook import template_workbook
+from common.excel import cell_text, compact_text
+from common.masking import mask_phone
+from imports.engine import (
     CREATE,
     ERROR,
     UNCHANGED,
     UPDATE,
-    RosterReport,
+    Importer,
+    ImportReport,
+    Progress,
+    RowError,
     RowOutcome,
-    ensure_may_import,
-    load_source,
+    Table,
+    run_import,
 )
-from cadre.roster.workbook import template_workbook
-from common.excel import cell_text, compact_text, find_header_row
-from common.masking import mask_phone
+from imports.headers import Column
 from org.selectors import township_list
 
 from .models import Mentor, MentorKind
@@ -54,37 +56,27 @@ SKIP = ("合计", "示例")  # total rows, and the template's example row
 FIELDS = ("name", "kind", "unit", "post", "phone", "specialties", "max_mentees", "is_active")
 
 
-def mentor_import(source, *, user, dry_run: bool, filename: str | None = None, expected_digest=None) -> RosterReport:
-    ensure_may_import(user)
-    data, filename = load_source(source, filename)
-    report = RosterReport(filename=filename, dry_run=dry_run)
-    try:
-        rows = read_roster(data, filename)
-    except RosterFileError as exc:
-        report.file_errors.append(RowError(0, "", str(exc)))
-        return report
-    optional = [c.key for c in MENTOR_COLUMNS if not c.required]
-    if user.role == Role.TOWNSHIP:
-        optional.append("township")
-    try:
-        header_index, cols = find_header_row(
-            rows, {c.key: c.names for c in MENTOR_COLUMNS}, labels={c.key: c.header for c in MENTOR_COLUMNS},
-            optional=optional,
-        )  # fmt: skip
-    except ValueError as exc:
-        report.file_errors.append(RowError(0, "", str(exc)))
-        return report
+def mentor_import(source, *, user, dry_run: bool, filename: str | None = None, **options) -> ImportReport:
+    """Import a mentor pool file (path, bytes or file object) through the import engine;
+    ``options`` as for imports.engine.run_import."""
+    return run_import(MENTOR_IMPORTER, source, user=user, dry_run=dry_run, filename=filename, **options)
+
+
+def _import_rows(
+    table: Table, *, report: ImportReport, user, dry_run: bool, expected_digest: str | None, progress: Progress
+) -> None:
+    """The mentor pool's row rule: keyed on township + name + phone, all or nothing."""
     townships = {t.name: t for t in township_list(user=user)}
     own = user.township.name if user.role == Role.TOWNSHIP else None
     existing = {(m.township_id, m.name, m.phone): m for m in Mentor.objects.filter(township__in=townships.values())}
     seen: dict[tuple, RowOutcome] = {}
     plan = []
     fingerprint = hashlib.sha256()
-    for index in range(header_index + 1, len(rows)):
-        raw = {key: rows[index][col] if col < len(rows[index]) else "" for key, col in cols.items()}
+    for source in table.rows:
+        raw = source.raw
         if not any(compact_text(v) for v in raw.values()) or compact_text(raw.get("township")).startswith(SKIP):
             continue
-        outcome = RowOutcome(row=index + 1, action=ERROR, name=compact_text(raw.get("name")))
+        outcome = RowOutcome(row=source.row, action=ERROR, name=compact_text(raw.get("name")), sheet=source.sheet)
         report.outcomes.append(outcome)
         values = _parse(raw, outcome, townships, own)
         if outcome.errors:
@@ -92,8 +84,8 @@ def mentor_import(source, *, user, dry_run: bool, filename: str | None = None, e
         outcome.id_number = mask_phone(values["phone"])
         key = (values["township"].pk, values["name"], values["phone"])
         if key in seen:
-            message = _("与第%(row)s行重复（同一乡镇、姓名和电话）") % {"row": seen[key].row}
-            outcome.errors.append(RowError(outcome.row, _("姓名"), message))
+            message = _("与第%(row)s行重复（同一乡镇、姓名和电话）") % {"row": seen[key].where}
+            outcome.errors.append(RowError(outcome.row, _("姓名"), message, sheet=outcome.sheet))
             outcome.action = ERROR
             continue
         seen[key] = outcome
@@ -106,13 +98,14 @@ def mentor_import(source, *, user, dry_run: bool, filename: str | None = None, e
             outcome.changes = [(f, str(getattr(current, f)), str(values[f])) for f in changed]
         plan.append((current, values, outcome))
         fingerprint.update(repr((key, outcome.action, sorted((k, str(v)) for k, v in values.items()))).encode())
+    progress(checked=len(table.rows))
     report.digest = fingerprint.hexdigest()
     if expected_digest is not None and expected_digest != report.digest:
         report.file_errors.append(RowError(0, "", _("预览之后，文件或系统中的数据已发生变化，请重新上传并预览。")))
     if report.ok and not report.outcomes:
         report.file_errors.append(RowError(0, "", _("表格中没有可导入的数据行。")))
     if not report.ok or dry_run:
-        return report
+        return
     try:
         with transaction.atomic():
             for current, values, outcome in plan:
@@ -122,14 +115,26 @@ def mentor_import(source, *, user, dry_run: bool, filename: str | None = None, e
                     mentor_update(user=user, mentor=current, data=values)
     except ValidationError as exc:
         report.file_errors.append(RowError(0, "", "；".join(exc.messages)))
-        return report
+        return
+    progress(written=len(plan))
     report.applied = True
-    return report
+
+
+MENTOR_IMPORTER = Importer(
+    kind="mentors",
+    label="导师库",
+    columns=MENTOR_COLUMNS,
+    run=_import_rows,
+    upload_url="mentorship:mentor-import",
+    done_url="mentorship:mentor-list",
+    optional=lambda user: {"township"} if user.role == Role.TOWNSHIP else set(),
+    identifier="联系电话",
+)
 
 
 def _parse(raw: dict, outcome: RowOutcome, townships: dict, own: str | None) -> dict:
     def error(column, message):
-        outcome.errors.append(RowError(outcome.row, column, message))
+        outcome.errors.append(RowError(outcome.row, column, message, sheet=outcome.sheet))
 
     values = {}
     township = compact_text(raw.get("township")) or own

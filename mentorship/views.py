@@ -10,16 +10,15 @@ from django_filters.views import FilterView
 
 from accounts.mixins import WriteRequiredMixin, write_required
 from accounts.scoping import can_manage_county, can_write, user_county_id
-from cadre.models import RosterImport
-from cadre.roster.views import RosterUploadView, attachment
 from cadre.selectors import cadre_list
 from common.forms import add_service_errors
 from common.views import ServiceFormMixin
+from imports.views import ImportUploadView, attachment
 
 from . import selectors, services
 from .filters import MentorFilter
 from .forms import MentorForm, MentoringLogForm, PairingEndForm, PairingForm, PolicyForm
-from .importing import mentor_template
+from .importing import MENTOR_IMPORTER, mentor_template
 
 
 class MentorListView(FilterView):
@@ -235,9 +234,10 @@ def pairing_for_cadre(request, cadre_pk):
     return redirect(f"{reverse('mentorship:pairing-create')}?cadre={cadre.pk}")
 
 
-class MentorUploadView(RosterUploadView):
+class MentorUploadView(ImportUploadView):
     template_name = "mentorship/mentor_upload.html"
-    kind = RosterImport.Kind.MENTORS
+    kind = MENTOR_IMPORTER.kind
+    file_label = _("导师库文件")
 
 
 @write_required

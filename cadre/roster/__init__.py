@@ -1,3 +1,5 @@
-from .service import RosterReport, roster_import
+from imports.engine import ImportReport
 
-__all__ = ["RosterReport", "roster_import"]
+from .service import ROSTER_IMPORTER, roster_import
+
+__all__ = ["ROSTER_IMPORTER", "ImportReport", "roster_import"]

@@ -2,23 +2,9 @@
 the coded fields are written in Chinese. One list serves the importer, the blank template
 and the export, so a file the system writes always reads back the same."""
 
-from dataclasses import dataclass, field
+from imports.headers import Column
 
 from ..models import Education, Gender, PoliticalStatus, Source, Tier
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    synonyms: frozenset[str] = field(default_factory=frozenset)
-    required: bool = False
-    width: int = 12
-
-    @property
-    def names(self) -> set[str]:
-        return {self.header, *self.synonyms}
-
 
 EXAMPLE_MARK = "示例"  # a row whose 序号 says this is the template's example, never imported
 

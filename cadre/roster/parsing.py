@@ -10,13 +10,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from common.excel import cell_text, compact_text, find_header_row
+from common.excel import cell_text, compact_text
 from common.idcard import normalize_id_number, parse_id_number
 from common.models import PHONE_PATTERN
+from imports.engine import Progress, RowError, Table, no_progress
 from org.selectors import village_list
 
 from ..models import PARTY_MEMBERS, Cadre, Gender, Tier
-from .columns import CHOICE_LABELS, COLUMNS_BY_KEY, EXAMPLE_MARK, ROSTER_COLUMNS, code_lookup
+from .columns import CHOICE_LABELS, COLUMNS_BY_KEY, EXAMPLE_MARK, code_lookup
 from .dates import DateError, Precision, parse_roster_date, same_as
 
 SKIP_PREFIXES = (
@@ -33,6 +34,7 @@ SKIP_PREFIXES = (
     "说明",
 )
 PHONE = re.compile(PHONE_PATTERN)
+PROGRESS_EVERY = 2000  # rows between two progress reports
 # Where a number cell was used for the ID, Excel keeps 15 significant digits at most.
 SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
 TEXT_LIMITS = {
@@ -40,29 +42,16 @@ TEXT_LIMITS = {
 }
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int  # as Excel numbers it; 0 for a problem with the whole file
-    column: str
-    message: str
-
-    def __str__(self):
-        if not self.row:
-            return self.message
-        if self.column:
-            return _("第%(row)s行 %(column)s: %(message)s") % vars(self)
-        return _("第%(row)s行: %(message)s") % vars(self)
-
-
 @dataclass
 class ParsedRow:
     row: int
     values: dict = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
+    sheet: str = ""
 
     def error(self, key: str, message: str) -> None:
         column = COLUMNS_BY_KEY[key].header if key in COLUMNS_BY_KEY else key
-        self.errors.append(RowError(self.row, column, message))
+        self.errors.append(RowError(self.row, column, message, sheet=self.sheet))
 
 
 @dataclass
@@ -127,30 +116,23 @@ def suggest_closest(name: str, candidates) -> str:
     return _("，是否为“%(name)s”？") % {"name": close[0]} if close else ""
 
 
-def parse_sheet(rows: list[list], *, user) -> ParsedSheet:
-    optional = [c.key for c in ROSTER_COLUMNS if not c.required]
-    if user.role == Role.TOWNSHIP:
-        optional.append("township")  # their own township is meant
-    try:
-        header_index, cols = find_header_row(
-            rows,
-            {c.key: c.names for c in ROSTER_COLUMNS},
-            labels={c.key: c.header for c in ROSTER_COLUMNS},
-            optional=optional,
-        )
-    except ValueError as exc:
-        return ParsedSheet(rows=[], present=set(), errors=[RowError(0, "", str(exc))])
+def optional_columns(user) -> set[str]:
+    """A township secretary's file may leave the township out: their own is meant."""
+    return {"township"} if user.role == Role.TOWNSHIP else set()
+
+
+def parse_table(table: Table, *, user, progress: Progress = no_progress) -> ParsedSheet:
     villages = VillageIndex(user)
     lookups = {key: code_lookup(key) for key in CHOICE_LABELS}
     parsed_rows = []
-    for index in range(header_index + 1, len(rows)):
-        cells = rows[index]
-        raw = {key: cells[col] if col < len(cells) else "" for key, col in cols.items()}
-        if _skippable(raw):
-            continue
-        parsed_rows.append(_parse_row(index + 1, raw, villages, lookups))
+    for count, source in enumerate(table.rows, start=1):
+        if not _skippable(source.raw):
+            parsed_rows.append(_parse_row(source.row, source.raw, villages, lookups, sheet=source.sheet))
+        if count % PROGRESS_EVERY == 0:
+            progress(checked=count)
     _mark_duplicates(parsed_rows)
-    return ParsedSheet(rows=parsed_rows, present=set(cols) | {"birth_date", "gender"}, errors=[])
+    progress(checked=len(table.rows))
+    return ParsedSheet(rows=parsed_rows, present=table.present | {"birth_date", "gender"}, errors=[])
 
 
 def _skippable(raw: dict) -> bool:
@@ -173,8 +155,8 @@ def _skippable(raw: dict) -> bool:
     return filled[0].startswith(SKIP_PREFIXES)
 
 
-def _parse_row(number: int, raw: dict, villages: VillageIndex, lookups: dict) -> ParsedRow:
-    parsed = ParsedRow(row=number)
+def _parse_row(number: int, raw: dict, villages: VillageIndex, lookups: dict, *, sheet: str = "") -> ParsedRow:
+    parsed = ParsedRow(row=number, sheet=sheet)
     values = parsed.values
 
     for key in ("name", "current_job", "specialty", "notes", "ethnicity"):
@@ -297,7 +279,7 @@ def _mark_duplicates(rows: list[ParsedRow]) -> None:
             seen.setdefault(number, []).append(parsed)
     for number, group in seen.items():
         if len(group) > 1:
-            lines = "、".join(str(p.row) for p in group)
+            lines = "、".join(f"{p.sheet}!{p.row}" if p.sheet else str(p.row) for p in group)
             for parsed in group:
                 parsed.error(
                     "id_number",

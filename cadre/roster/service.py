@@ -11,22 +11,33 @@ fails the whole import, never half of it.
 import csv
 import hashlib
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scoping import can_write
 from common.masking import mask_id_number
+from imports.engine import (
+    CREATE,
+    ERROR,
+    UNCHANGED,
+    UPDATE,
+    Importer,
+    ImportReport,
+    Progress,
+    RowError,
+    RowOutcome,
+    Table,
+    no_progress,
+    run_import,
+)
 from org.models import Village
 from org.selectors import township_list
 
 from ..models import Cadre, Status, Tier
-from .columns import COLUMNS_BY_KEY, label_of
-from .parsing import RowError, parse_sheet
-from .reading import RosterFileError, read_roster
+from .columns import COLUMNS_BY_KEY, ROSTER_COLUMNS, label_of
+from .parsing import optional_columns, parse_table
 
 # Field of Cadre → the column that carries it. birth_date and gender always come from the
 # ID number; village_id from the township and village columns.
@@ -43,121 +54,60 @@ DEFAULTS = {
     for f in Cadre._meta.concrete_fields
     if f.attname not in ("id", "created_at", "updated_at")
 } | {"ethnicity": "汉族", "tier": Tier.VILLAGE, "status": Status.RESERVE}
-CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
-ACTION_LABELS = {CREATE: "新增", UPDATE: "更新", UNCHANGED: "无变化", ERROR: "有错误"}
 BATCH = 5000
 
 
-@dataclass
-class RowOutcome:
-    row: int
-    action: str
-    name: str = ""
-    id_number: str = ""  # masked
-    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (column, old, new)
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def action_label(self) -> str:
-        return ACTION_LABELS[self.action]
-
-
-@dataclass
-class RosterReport:
-    filename: str
-    dry_run: bool
-    outcomes: list[RowOutcome] = field(default_factory=list)
-    file_errors: list[RowError] = field(default_factory=list)
-    digest: str = ""  # fingerprint of the plan: a preview is confirmed only if it still holds
-    applied: bool = False
-
-    @property
-    def errors(self) -> list[RowError]:
-        return self.file_errors + [e for o in self.outcomes for e in o.errors]
-
-    @property
-    def ok(self) -> bool:
-        return not self.file_errors and not any(o.action == ERROR for o in self.outcomes)
-
-    @property
-    def counts(self) -> dict[str, int]:
-        counts = {CREATE: 0, UPDATE: 0, UNCHANGED: 0, ERROR: 0}
-        for outcome in self.outcomes:
-            counts[outcome.action] += 1
-        return {"created": counts[CREATE], "updated": counts[UPDATE],
-                "unchanged": counts[UNCHANGED], "errors": counts[ERROR]}  # fmt: skip
-
-    def summary(self) -> str:
-        c = self.counts
-        if not self.ok:
-            return (
-                _("共%(total)s行，其中%(errors)s行有错误；未导入任何数据，请修改后重新导入。")
-                % {"total": len(self.outcomes), "errors": c["errors"]}
-                if self.outcomes
-                else "未导入任何数据。"
-            )
-        verb = "将" if self.dry_run else "已"
-        if not c["created"] and not c["updated"]:
-            return _("共%(unchanged)s行，与系统中的数据完全一致，没有需要导入的变化。") % c
-        total = len(self.outcomes)
-        return _("共%(total)s行：%(verb)s新增%(created)s人，%(verb)s更新%(updated)s人，%(unchanged)s人无变化。") % {
-            **c,
-            "total": total,
-            "verb": verb,
-        }
-
-
 def roster_import(
-    source, *, user, dry_run: bool, filename: str | None = None, expected_digest: str | None = None
-) -> RosterReport:
-    """Import a roster file (path, bytes or file object). With ``dry_run`` nothing is
-    written. With ``expected_digest`` the import goes ahead only if the plan is still the
-    one that was previewed. Raises PermissionDenied for read-only users."""
-    ensure_may_import(user)
-    data, filename = load_source(source, filename)
-    try:
-        rows = read_roster(data, filename)
-    except RosterFileError as exc:
-        report = RosterReport(filename=filename, dry_run=dry_run)
-        report.file_errors.append(RowError(0, "", str(exc)))
-        return report
-    return _import_rows(rows, user=user, dry_run=dry_run, filename=filename, expected_digest=expected_digest)
+    source,
+    *,
+    user,
+    dry_run: bool,
+    filename: str | None = None,
+    expected_digest: str | None = None,
+    choices: dict[str, str] | None = None,
+    skip_sheets=(),
+    progress: Progress = no_progress,
+) -> ImportReport:
+    """Import a roster file (path, bytes or file object) through the import engine. With
+    ``dry_run`` nothing is written. With ``expected_digest`` the import goes ahead only if
+    the plan is still the one that was previewed. ``choices`` maps header texts to fields
+    (see imports.headers), ``skip_sheets`` names sheets to leave out. Raises
+    PermissionDenied for read-only users."""
+    return run_import(
+        ROSTER_IMPORTER, source, user=user, dry_run=dry_run, filename=filename, expected_digest=expected_digest,
+        choices=choices, skip_sheets=skip_sheets, progress=progress,
+    )  # fmt: skip
 
 
 def _import_rows(
-    rows: list[list], *, user, dry_run: bool, filename: str, expected_digest: str | None = None
-) -> RosterReport:
-    report = RosterReport(filename=filename, dry_run=dry_run)
-    sheet = parse_sheet(rows, user=user)
-    report.file_errors.extend(sheet.errors)
-    if sheet.errors:
-        return report
+    table: Table, *, report: ImportReport, user, dry_run: bool, expected_digest: str | None, progress: Progress
+) -> None:
+    """The roster's row rule: parse and validate every row, plan against the database,
+    write all or nothing."""
+    sheet = parse_table(table, user=user, progress=progress)
     if not sheet.rows:
         report.file_errors.append(RowError(0, "", _("表格中没有可导入的数据行。")))
-        return report
+        return
     with transaction.atomic():
         plan = _plan(sheet, user=user, report=report)
         if expected_digest is not None and expected_digest != report.digest:
             report.file_errors.append(RowError(0, "", _("预览之后，文件或系统中的数据已发生变化，请重新上传并预览。")))
-            return report
+            return
         if report.ok and not dry_run:
-            _apply(plan, user=user, reason=f"花名册导入：{filename}")
+            _apply(plan, user=user, reason=f"花名册导入：{report.filename}")
+            progress(written=len(plan.creates) + len(plan.updates))
             report.applied = True
-    return report
 
 
-def ensure_may_import(user) -> None:
-    if not can_write(user):
-        raise PermissionDenied(_("您的角色只能查看，不能导入。"))
-
-
-def load_source(source, filename):
-    if isinstance(source, bytes):
-        return source, filename or "上传的文件.xlsx"
-    if hasattr(source, "read"):
-        return source.read(), filename or getattr(source, "name", "上传的文件.xlsx")
-    with open(source, "rb") as handle:
-        return handle.read(), filename or str(source).rsplit("/", 1)[-1]
+ROSTER_IMPORTER = Importer(
+    kind="roster",
+    label="后备干部花名册",
+    columns=ROSTER_COLUMNS,
+    run=_import_rows,
+    upload_url="cadre:import",
+    done_url="cadre:list",
+    optional=optional_columns,
+)
 
 
 @dataclass
@@ -166,7 +116,7 @@ class Plan:
     updates: list[tuple[dict, list[str]]]  # full row of the cadre after the change, changed fields
 
 
-def _plan(sheet, *, user, report: RosterReport) -> Plan:
+def _plan(sheet, *, user, report: ImportReport) -> Plan:
     compare = [f for f, column in IMPORTED_FIELDS.items() if column in sheet.present]
     existing = _existing({p.values["id_number"] for p in sheet.rows if p.values.get("id_number")})
     allowed_townships = set(township_list(user=user).values_list("id", flat=True))
@@ -177,7 +127,7 @@ def _plan(sheet, *, user, report: RosterReport) -> Plan:
         values = parsed.values
         number = values.get("id_number", "")
         outcome = RowOutcome(row=parsed.row, action=ERROR, name=values.get("name", ""),
-                             id_number=mask_id_number(number), errors=parsed.errors)  # fmt: skip
+                             id_number=mask_id_number(number), errors=parsed.errors, sheet=parsed.sheet)  # fmt: skip
         report.outcomes.append(outcome)
         current = existing.get(number)
         if current is not None and current.pop("_township_id") not in allowed_townships:

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "simple_history",
     "common",
     "accounts",
+    "imports",
     "org",
     "cadre",
     "mentorship",
@@ -163,7 +164,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Periodic jobs (run by the `beat` service). Each task is a thin wrapper around a service.
 CELERY_BEAT_SCHEDULE = {
     # Uploaded rosters are personal data: previews nobody confirmed are deleted hourly.
-    "purge-expired-previews": {"task": "cadre.purge_expired_previews", "schedule": crontab(minute=15)},
+    "purge-expired-previews": {"task": "imports.purge_expired_previews", "schedule": crontab(minute=15)},
 }
 
 LOGGING = {

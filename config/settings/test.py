@@ -11,6 +11,11 @@ DATABASES = {"default": database(default="postgres://postgres@127.0.0.1:5432/res
 
 CELERY_BROKER_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/15")
 CELERY_RESULT_BACKEND = CELERY_BROKER_URL
+# Page tests run tasks in-process, as the embedded mode does; tests that need the real
+# thing use the ``celery_worker`` fixture, which turns this off for their duration.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CELERY_BROKER_URL}}
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

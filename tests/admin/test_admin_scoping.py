@@ -15,9 +15,10 @@ from django.urls import NoReverseMatch, reverse
 from rest_framework.authtoken.models import Token
 
 from accounts.models import User
-from cadre.models import Cadre, RosterImport, Status
+from cadre.models import Cadre, Status
 from cadre.services import cadre_update
 from common.masking import mask_id_number, mask_phone
+from imports.models import HeaderMapping, ImportRecord
 from mentorship.models import ActivityForm, CountyPolicy, Mentor, MentoringLog, Pairing
 from org.models import County, Seat, Township, Village
 from tests.factories import (
@@ -35,7 +36,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = ("accounts", "org", "cadre", "mentorship")
+OUR_APPS = ("accounts", "org", "imports", "cadre", "mentorship")
 
 
 @dataclass
@@ -50,7 +51,8 @@ class CountyData:
     pairing: Pairing
     log: MentoringLog
     policy: CountyPolicy
-    roster_import: RosterImport
+    roster_import: ImportRecord
+    mapping: HeaderMapping
 
     def of(self, model):
         """This county's record of a registered model."""
@@ -65,7 +67,8 @@ class CountyData:
             Pairing: self.pairing,
             MentoringLog: self.log,
             CountyPolicy: self.policy,
-            RosterImport: self.roster_import,
+            ImportRecord: self.roster_import,
+            HeaderMapping: self.mapping,
         }[model]
 
 
@@ -81,11 +84,14 @@ def build_county(tag: str, *, staff: User | None = None, phone: str) -> CountyDa
     log = MentoringLogFactory(pairing=pairing, content=f"{tag}谈心")
     policy = CountyPolicy.objects.create(county=county, mentee_limit=2)
     policy.requirements.create(form=ActivityForm.TALK, every_months=3)
-    roster_import = RosterImport.objects.create(user=staff, filename=f"{tag}花名册.xlsx", sha256="0" * 64)
+    roster_import = ImportRecord.objects.create(
+        user=staff, kind="roster", filename=f"{tag}花名册.xlsx", sha256="0" * 64
+    )
+    mapping = HeaderMapping.objects.create(kind="roster", township=township, header=f"{tag}类型", field="source")
     return CountyData(
         county=county, township=township, village=village, seat=village.seats.order_by("post").first(),
         cadre=cadre, staff=staff, mentor=mentor, pairing=pairing, log=log, policy=policy,
-        roster_import=roster_import,
+        roster_import=roster_import, mapping=mapping,
     )  # fmt: skip
 
 
@@ -294,7 +300,7 @@ class TestDeleting:
     def test_county_staff_add_no_county(self, as_b):
         assert as_b.get(url(County, "add")).status_code == 403
 
-    @pytest.mark.parametrize("model", [Pairing, MentoringLog, CountyPolicy, RosterImport])
+    @pytest.mark.parametrize("model", [Pairing, MentoringLog, CountyPolicy, ImportRecord, HeaderMapping])
     def test_records_with_their_own_pages_are_view_only_even_for_superusers(self, as_root, b, model):
         assert as_root.get(url(model, "add")).status_code == 403
         response = as_root.get(url(model, "change", b.of(model).pk))

@@ -12,8 +12,9 @@ from django.core.exceptions import PermissionDenied
 from openpyxl import Workbook
 
 from cadre.models import Cadre, Education, PoliticalStatus, Source, Status, Tier
-from cadre.roster import reading, roster_import
+from cadre.roster import roster_import
 from cadre.services import cadre_update
+from imports import reading
 from tests.factories import CadreFactory, VillageFactory, make_id_number
 from tests.roster_files import HEADER, person, write_roster
 
@@ -731,9 +732,7 @@ class TestTownshipSecretary:
 
         report = run(path, county_user)
 
-        # Either wording names the missing column; the first is the one parse_sheet has
-        # for exactly this case.
-        assert errors(report) in (["表头缺少“乡镇(街道)”列。"], ["第2行的表头缺少以下列：乡镇(街道)。"])
+        assert errors(report) == ["第2行的表头缺少以下列：乡镇(街道)。请为其选择对应的表格列。"]
         assert report.outcomes == []
         assert_nothing_written()
 
@@ -820,7 +819,7 @@ class TestBrokenFiles:
         with zipfile.ZipFile(path, "w") as archive:
             archive.writestr("word/document.xml", "<w:document/>")
 
-        self.assert_refused(run(path, county_user), "不支持的文件类型“.docx”，请上传 .xlsx、.xls、.csv 文件。")
+        self.assert_refused(run(path, county_user), "不支持的文件类型“.docx”，请上传 .xlsx、.xls、.ods、.csv 文件。")
 
     def test_a_zip_bomb(self, tmp_path, county_user, village):
         path = tmp_path / "炸弹.xlsx"
@@ -917,7 +916,7 @@ class TestBrokenFiles:
         header = [h for h in HEADER if h not in ("来源", "学历")]
         path = write_roster(tmp_path / "花名册.xlsx", [person()], header=header)
 
-        self.assert_refused(run(path, county_user), "第2行的表头缺少以下列：学历、来源。")
+        self.assert_refused(run(path, county_user), "第2行的表头缺少以下列：学历、来源。请为其选择对应的表格列。")
 
     def test_a_header_without_rows(self, tmp_path, county_user, village):
         path = write_roster(tmp_path / "花名册.xlsx", [None])

@@ -1,6 +1,7 @@
 import datetime as dt
 import io
 import os
+import time
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -8,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from cadre.models import Cadre, RosterImport
+from cadre.models import Cadre
 from cadre.roster import roster_import
+from imports.models import ImportRecord
 from tests.factories import CadreFactory
 from tests.queries import REQUEST_TRANSACTION
 from tests.roster_files import person, write_roster
@@ -23,8 +25,15 @@ def roster(tmp_path, village):
 
 
 def _upload(client, path):
+    """Upload through the page; the check runs in-process (the embedded mode) and the
+    browser lands on the record page, which shows the preview."""
     with open(path, "rb") as handle:
-        return client.post(reverse("cadre:import"), {"file": handle})
+        return client.post(reverse("cadre:import"), {"file": handle}, follow=True)
+
+
+def _confirm(client, record, capture):
+    with capture(execute=True):
+        return client.post(reverse("imports:confirm", args=[record.pk]), follow=True)
 
 
 def _assert_refused(record, reason):
@@ -32,7 +41,7 @@ def _assert_refused(record, reason):
     uploaded file, personal data, is gone from the disk."""
     path = record.file.path
     record.refresh_from_db()
-    assert (record.state, record.refused_reason) == (RosterImport.State.REFUSED, reason)
+    assert (record.state, record.refused_reason) == (ImportRecord.State.REFUSED, reason)
     assert not record.file and not os.path.exists(path)
 
 
@@ -43,16 +52,16 @@ class TestUploadAndConfirm:
         client = login(township_secretary)
         preview = _upload(client, roster)
         assert preview.status_code == 200
-        assert preview.context["report"].counts == {"created": 2, "updated": 0, "unchanged": 0, "errors": 0}
+        record = preview.context["record"]
+        assert record.state == ImportRecord.State.PREVIEWED
+        assert record.counts == {"created": 2, "updated": 0, "unchanged": 0, "errors": 0}
         assert "共2行：将新增2人，将更新0人，0人无变化。" in preview.content.decode()
         assert not Cadre.objects.exists()
-        record = preview.context["record"]
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(reverse("cadre:import-confirm", args=[record.pk]), follow=True)
+        response = _confirm(client, record, django_capture_on_commit_callbacks)
         assert "导入完成。共2行：已新增2人，已更新0人，0人无变化。" in response.content.decode()
         assert set(Cadre.objects.values_list("name", flat=True)) == {"李明", "王芳"}
         record.refresh_from_db()
-        assert record.state == RosterImport.State.APPLIED and record.counts["created"] == 2
+        assert record.state == ImportRecord.State.APPLIED and record.counts["created"] == 2
         assert not record.file  # the uploaded copy is deleted once imported
         history = Cadre.objects.get(name="李明").history.get()
         assert (history.history_user, history.history_change_reason) == (
@@ -60,20 +69,19 @@ class TestUploadAndConfirm:
             "花名册导入：白水镇花名册.xlsx",
         )
 
-    def test_a_preview_cannot_be_confirmed_twice(self, login, county_user, roster):
+    def test_a_preview_cannot_be_confirmed_twice(self, login, county_user, roster, django_capture_on_commit_callbacks):
         client = login(county_user)
         record = _upload(client, roster).context["record"]
-        client.post(reverse("cadre:import-confirm", args=[record.pk]))
-        again = client.post(reverse("cadre:import-confirm", args=[record.pk]), follow=True)
+        _confirm(client, record, django_capture_on_commit_callbacks)
+        again = _confirm(client, record, django_capture_on_commit_callbacks)
         assert "这份预览已经处理过，不能重复导入。" in again.content.decode()
         assert Cadre.objects.count() == 2
 
     def test_a_stale_preview_is_refused(self, login, county_user, roster, django_capture_on_commit_callbacks):
         client = login(county_user)
         record = _upload(client, roster).context["record"]
-        RosterImport.objects.filter(pk=record.pk).update(created_at=timezone.now() - dt.timedelta(minutes=31))
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(reverse("cadre:import-confirm", args=[record.pk]), follow=True)
+        ImportRecord.objects.filter(pk=record.pk).update(previewed_at=timezone.now() - dt.timedelta(minutes=31))
+        response = _confirm(client, record, django_capture_on_commit_callbacks)
         assert "预览已超过30分钟，请重新上传文件并预览。" in response.content.decode()
         assert not Cadre.objects.exists()
         _assert_refused(record, "预览已超过30分钟，请重新上传文件并预览。")
@@ -85,8 +93,7 @@ class TestUploadAndConfirm:
         record = _upload(client, roster).context["record"]
         with record.file.open("wb") as handle:
             handle.write(b"tampered")
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(reverse("cadre:import-confirm", args=[record.pk]), follow=True)
+        response = _confirm(client, record, django_capture_on_commit_callbacks)
         assert "预览之后文件已被改动，请重新上传并预览。" in response.content.decode()
         assert not Cadre.objects.exists()
         _assert_refused(record, "预览之后文件已被改动，请重新上传并预览。")
@@ -97,30 +104,42 @@ class TestUploadAndConfirm:
         client = login(county_user)
         record = _upload(client, roster).context["record"]
         roster_import(roster, user=county_user, dry_run=False)  # someone imported it meanwhile
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(reverse("cadre:import-confirm", args=[record.pk]), follow=True)
+        response = _confirm(client, record, django_capture_on_commit_callbacks)
         assert "预览之后，文件或系统中的数据已发生变化，请重新上传并预览。" in response.content.decode()
         assert Cadre.objects.count() == 2
         _assert_refused(record, "预览之后，文件或系统中的数据已发生变化，请重新上传并预览。")
 
     def test_another_users_preview_is_not_found(self, login, county_user, township_secretary, roster):
         record = _upload(login(county_user), roster).context["record"]
-        response = login(township_secretary).post(reverse("cadre:import-confirm", args=[record.pk]))
-        assert response.status_code == 404
+        other = login(township_secretary)
+        assert other.get(reverse("imports:record", args=[record.pk])).status_code == 404
+        assert other.post(reverse("imports:confirm", args=[record.pk])).status_code == 404
         assert not Cadre.objects.exists()
 
-    def test_a_file_with_errors_shows_them_by_row_and_column(self, login, county_user, tmp_path, village):
+    def test_a_file_with_errors_shows_them_by_row_and_column(
+        self, login, county_user, tmp_path, village, django_capture_on_commit_callbacks
+    ):
         path = write_roster(tmp_path / "bad.xlsx", [person(seq=101), person(name="王芳", seq=102, 性别="男")])
-        preview = _upload(login(county_user), path)
+        with django_capture_on_commit_callbacks(execute=True):
+            preview = _upload(login(county_user), path)
         html = preview.content.decode()
         assert "性别：与身份证号不符，身份证号中为女" in html
         assert "未导入任何数据" in html and "确认导入</button>" not in html
-        assert preview.context["record"].state == RosterImport.State.REFUSED
+        record = preview.context["record"]
+        record.refresh_from_db()
+        assert record.state == ImportRecord.State.REFUSED and not record.file  # fix the file, upload again
 
     def test_leaders_cannot_import(self, login, leader, roster):
         client = login(leader)
         assert client.get(reverse("cadre:import")).status_code == 403
         assert _upload(client, roster).status_code == 403
+
+    def test_a_file_that_is_no_spreadsheet_is_refused_on_the_form(self, login, county_user, tmp_path):
+        path = tmp_path / "照片.jpg"
+        path.write_bytes(b"\xff\xd8\xff")
+        response = _upload(login(county_user), path)
+        assert "不支持的文件类型“.jpg”" in response.content.decode()
+        assert response.context["record"].state == ImportRecord.State.REFUSED
 
 
 class TestTemplateAndExport:
@@ -209,19 +228,29 @@ class TestCommand:
 
 class TestExpiredPreviews:
     def test_the_purge_task_run_by_a_worker_deletes_unconfirmed_files(self, celery_worker, county_user, roster):
-        from cadre.roster.uploads import roster_preview
-        from cadre.tasks import purge_expired_previews
+        from imports.tasks import purge_expired_previews
 
-        data = roster.read_bytes()
-        old, _report = roster_preview(user=county_user, filename="旧.xlsx", data=data)
-        fresh, _report = roster_preview(user=county_user, filename="新.xlsx", data=data)
-        RosterImport.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(minutes=31))
+        old, fresh = (_checked(county_user, roster, name) for name in ("旧.xlsx", "新.xlsx"))
+        ImportRecord.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(minutes=31))
         old_path, fresh_path = old.file.path, fresh.file.path
 
         assert purge_expired_previews.delay().get(timeout=30) == 1
 
         _assert_refused(old, "预览超过30分钟未确认，已作废，上传的文件已删除。")
         fresh.refresh_from_db()
-        assert fresh.state == RosterImport.State.PREVIEWED and os.path.exists(fresh_path)
+        assert fresh.state == ImportRecord.State.PREVIEWED and os.path.exists(fresh_path)
         assert not os.path.exists(old_path)
         assert purge_expired_previews.delay().get(timeout=30) == 0  # nothing left to purge
+
+
+def _checked(user, path, filename):
+    """An uploaded file the worker has checked (the preview)."""
+    from imports.services import import_upload
+
+    record = import_upload(user=user, kind="roster", filename=filename, data=path.read_bytes())
+    for _ in range(100):
+        record.refresh_from_db()
+        if record.state != ImportRecord.State.CHECKING:
+            return record
+        time.sleep(0.1)
+    raise AssertionError("the worker did not check the file")

@@ -5,8 +5,9 @@ import pytest
 from django.apps import apps
 
 from accounts.models import Role
-from cadre.models import Cadre, RosterImport
+from cadre.models import Cadre
 from common.scope import Scope, ScopedQuerySet
+from imports.models import HeaderMapping, ImportRecord
 from mentorship.models import CountyPolicy, FormRequirement, Mentor, MentoringLog, Pairing
 from org.models import County, Seat, Township, Village
 from tests.factories import (
@@ -23,7 +24,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = ("accounts", "org", "cadre", "mentorship", "assessment", "reports")
+OUR_APPS = ("accounts", "org", "imports", "cadre", "mentorship", "assessment", "reports")
 
 
 def _county_data(name: str, seq: int) -> dict:
@@ -36,7 +37,8 @@ def _county_data(name: str, seq: int) -> dict:
     )
     policy = CountyPolicy.objects.create(county=county, mentee_limit=2)
     requirement = FormRequirement.objects.create(policy=policy, form="talk", every_months=3)
-    upload = RosterImport.objects.create(user=staff, filename="花名册.xlsx", sha256="0" * 64)
+    upload = ImportRecord.objects.create(user=staff, kind="roster", filename="花名册.xlsx", sha256="0" * 64)
+    mapping = HeaderMapping.objects.create(kind="roster", township=township, header="人员类型", field="source")
     pairing = log.pairing
     return {
         County: county,
@@ -49,7 +51,8 @@ def _county_data(name: str, seq: int) -> dict:
         MentoringLog: log,
         CountyPolicy: policy,
         FormRequirement: requirement,
-        RosterImport: upload,
+        ImportRecord: upload,
+        HeaderMapping: mapping,
         apps.get_model("accounts", "User"): staff,
         "township": township,
     }

@@ -1,7 +1,7 @@
-from cadre.roster import roster_import
-from cadre.roster.command import ImportCommand
+from cadre.roster import ROSTER_IMPORTER
+from imports.command import ImportCommand
 
 
 class Command(ImportCommand):
-    help = "导入后备干部花名册（.xlsx/.xls/.csv）。任何一行有错误时不写入任何数据并以非零状态退出。"
-    importer = staticmethod(roster_import)
+    help = "导入后备干部花名册（.xlsx/.xls/.ods/.csv）。任何一行有错误时不写入任何数据并以非零状态退出。"
+    importer = ROSTER_IMPORTER

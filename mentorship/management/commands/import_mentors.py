@@ -1,7 +1,7 @@
-from cadre.roster.command import ImportCommand
-from mentorship.importing import mentor_import
+from imports.command import ImportCommand
+from mentorship.importing import MENTOR_IMPORTER
 
 
 class Command(ImportCommand):
-    help = "导入导师库（.xlsx/.xls/.csv）。任何一行有错误时不写入任何数据并以非零状态退出。"
-    importer = staticmethod(mentor_import)
+    help = "导入导师库（.xlsx/.xls/.ods/.csv）。任何一行有错误时不写入任何数据并以非零状态退出。"
+    importer = MENTOR_IMPORTER

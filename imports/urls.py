@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "imports"
+
+urlpatterns = [
+    path("mappings/", views.HeaderMappingListView.as_view(), name="mappings"),
+    path("<uuid:pk>/", views.ImportRecordView.as_view(), name="record"),
+    path("<uuid:pk>/mapping/", views.ImportMappingView.as_view(), name="mapping"),
+    path("<uuid:pk>/confirm/", views.ImportConfirmView.as_view(), name="confirm"),
+]

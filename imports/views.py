@@ -1,0 +1,157 @@
+"""Pages of the import engine: the upload form each app subclasses, the record page
+(progress while the worker runs, then the preview with its mapping and sheet panels, then
+the result), confirmation, and the remembered column mappings."""
+
+from urllib.parse import quote
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from accounts.mixins import WriteRequiredMixin
+from common.forms import BootstrapFormMixin
+
+from . import services
+from .engine import importer_for
+from .models import HeaderMapping, ImportRecord
+from .reading import ACCEPTED, MAX_FILE_BYTES
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+IGNORE = "__ignore__"
+
+
+def attachment(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+class UploadForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("文件"),
+        help_text=_("支持 %(formats)s，不超过%(limit)sMB")
+        % {"formats": ACCEPTED, "limit": MAX_FILE_BYTES // 1024 // 1024},
+    )
+
+    def __init__(self, *args, label: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["file"].label = label
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            raise ValidationError(
+                _("文件过大，单个文件不能超过%(limit)sMB，请分批导入。") % {"limit": MAX_FILE_BYTES // 1024 // 1024}
+            )
+        return upload
+
+
+class ImportUploadView(WriteRequiredMixin, View):
+    """Upload → the record page. Subclasses set ``kind``, ``template_name`` and ``file_label``."""
+
+    kind = ""
+    template_name = ""
+    file_label = ""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, self.template_name, {"form": UploadForm(label=self.file_label)})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = UploadForm(request.POST, request.FILES, label=self.file_label)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form})
+        upload = form.cleaned_data["file"]
+        record = services.import_upload(user=request.user, kind=self.kind, filename=upload.name, data=upload.read())
+        return redirect("imports:record", record.pk)
+
+
+def _record(request: HttpRequest, pk) -> ImportRecord:
+    return get_object_or_404(ImportRecord, pk=pk, user=request.user)
+
+
+class ImportRecordView(WriteRequiredMixin, TemplateView):
+    template_name = "imports/record.html"
+
+    def get_context_data(self, **kwargs):
+        record = _record(self.request, self.kwargs["pk"])
+        importer = importer_for(record.kind)
+        result = record.result
+        labels = {c.key: c.header for c in importer.columns}
+        headers = [
+            {**h, "label": labels.get(h["key"]), "suggested": [(k, labels[k]) for k in h["suggestions"] if k in labels]}
+            for h in result.get("headers", [])
+        ]
+        return {
+            **super().get_context_data(**kwargs),
+            "record": record,
+            "importer": importer,
+            "result": result,
+            "headers": headers,
+            "missing": [labels[k] for k in result.get("missing", []) if k in labels],
+            "fields": [(c.key, c.header, c.required) for c in importer.columns],
+            "progress": services.import_progress(record.pk) if record.is_running else {},
+            "ignore": IGNORE,
+        }
+
+
+class ImportMappingView(WriteRequiredMixin, View):
+    """The mapping panel's form: a field (or 忽略) per header, and the sheets to read."""
+
+    def post(self, request: HttpRequest, pk) -> HttpResponse:
+        record = _record(request, pk)
+        choices = {}
+        for index in range(int(request.POST.get("headers", 0))):
+            header, key = request.POST.get(f"header-{index}", ""), request.POST.get(f"map-{index}", "")
+            if header and key:
+                choices[header] = "" if key == IGNORE else key
+        sheets = [s["name"] for s in record.result.get("sheets", []) if not s["skipped"]]
+        ticked = set(request.POST.getlist("sheet"))
+        try:
+            services.import_remap(
+                user=request.user, record=record, choices=choices, skip_sheets=[s for s in sheets if s not in ticked]
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        return redirect("imports:record", record.pk)
+
+
+class ImportConfirmView(WriteRequiredMixin, View):
+    def post(self, request: HttpRequest, pk) -> HttpResponse:
+        try:
+            record = services.import_confirm(user=request.user, record_id=pk)
+        except ValidationError as exc:
+            for message in exc.messages[:20]:
+                messages.error(request, message)
+        else:
+            return redirect("imports:record", record.pk)
+        return redirect("imports:record", pk)
+
+
+class HeaderMappingListView(WriteRequiredMixin, TemplateView):
+    """The column mappings remembered for the user's unit, each one removable."""
+
+    template_name = "imports/mappings.html"
+
+    def get_context_data(self, **kwargs):
+        mappings = HeaderMapping.objects.visible_to(self.request.user).select_related("township", "county", "chosen_by")
+        rows = []
+        for mapping in mappings[:500]:
+            try:
+                importer = importer_for(mapping.kind)
+            except KeyError:
+                continue
+            labels = {c.key: c.header for c in importer.columns}
+            rows.append({"mapping": mapping, "kind": importer.label, "field": labels.get(mapping.field, "")})
+        return {**super().get_context_data(**kwargs), "rows": rows}
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        services.mapping_forget(user=request.user, pk=request.POST.get("pk"))
+        messages.success(request, _("已删除这条表头对应关系，下次导入时将重新识别该列。"))
+        return redirect("imports:mappings")
