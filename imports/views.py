@@ -110,12 +110,12 @@ class ImportMappingView(WriteRequiredMixin, View):
             header, key = request.POST.get(f"header-{index}", ""), request.POST.get(f"map-{index}", "")
             if header and key:
                 choices[header] = "" if key == IGNORE else key
-        sheets = [s["name"] for s in record.result.get("sheets", []) if not s["skipped"]]
-        ticked = set(request.POST.getlist("sheet"))
+        skip = []
+        if request.POST.get("sheet-panel"):  # shown only for a workbook of several sheets
+            ticked = set(request.POST.getlist("sheet"))
+            skip = [s["name"] for s in record.result.get("sheets", []) if not s["skipped"] and s["name"] not in ticked]
         try:
-            services.import_remap(
-                user=request.user, record=record, choices=choices, skip_sheets=[s for s in sheets if s not in ticked]
-            )
+            services.import_remap(user=request.user, record=record, choices=choices, skip_sheets=skip)
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
