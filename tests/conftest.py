@@ -79,16 +79,15 @@ def login(client):
 
 
 @pytest.fixture
-def celery_worker(transactional_db):
+def celery_worker(transactional_db, settings):
     """A real Celery worker, in a thread of the test process, taking tasks from the test
-    Redis and working on the test database (hence transactional: it sees committed data)."""
+    Redis and working on the test database (hence transactional: it sees committed data).
+    Tasks are sent to it, not run in-process: Celery reads the setting live from Django's."""
     from celery.contrib.testing.worker import start_worker
 
     from config.celery_app import app
 
-    app.conf.task_always_eager = False
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-            yield app
-    finally:
-        app.conf.task_always_eager = True
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    assert not app.conf.task_always_eager
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        yield app
