@@ -9,15 +9,19 @@ fails the whole import, never half of it.
 """
 
 import csv
+import datetime as dt
 import hashlib
 import io
 from dataclasses import dataclass, field
+from os import PathLike
+from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.scoping import can_write
 from common.masking import mask_id_number
 from org.models import Village
@@ -25,7 +29,7 @@ from org.selectors import township_list
 
 from ..models import Cadre, Status, Tier
 from .columns import COLUMNS_BY_KEY, label_of
-from .parsing import RowError, parse_sheet
+from .parsing import ParsedSheet, RowError, parse_sheet
 from .reading import RosterFileError, read_roster
 
 # Field of Cadre → the column that carries it. birth_date and gender always come from the
@@ -46,6 +50,8 @@ DEFAULTS = {
 CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
 ACTION_LABELS = {CREATE: "新增", UPDATE: "更新", UNCHANGED: "无变化", ERROR: "有错误"}
 BATCH = 5000
+# What an import reads: the file's bytes, a path, or an open binary file (an upload).
+Source = bytes | str | PathLike[str] | IO[bytes]
 
 
 @dataclass
@@ -108,7 +114,7 @@ class RosterReport:
 
 
 def roster_import(
-    source, *, user, dry_run: bool, filename: str | None = None, expected_digest: str | None = None
+    source: Source, *, user: User, dry_run: bool, filename: str | None = None, expected_digest: str | None = None
 ) -> RosterReport:
     """Import a roster file (path, bytes or file object). With ``dry_run`` nothing is
     written. With ``expected_digest`` the import goes ahead only if the plan is still the
@@ -125,7 +131,7 @@ def roster_import(
 
 
 def _import_rows(
-    rows: list[list], *, user, dry_run: bool, filename: str, expected_digest: str | None = None
+    rows: list[list], *, user: User, dry_run: bool, filename: str, expected_digest: str | None = None
 ) -> RosterReport:
     report = RosterReport(filename=filename, dry_run=dry_run)
     sheet = parse_sheet(rows, user=user)
@@ -146,12 +152,12 @@ def _import_rows(
     return report
 
 
-def ensure_may_import(user) -> None:
+def ensure_may_import(user: User) -> None:
     if not can_write(user):
         raise PermissionDenied(_("您的角色只能查看，不能导入。"))
 
 
-def load_source(source, filename):
+def load_source(source: Source, filename: str | None) -> tuple[bytes, str]:
     if isinstance(source, bytes):
         return source, filename or "上传的文件.xlsx"
     if hasattr(source, "read"):
@@ -166,7 +172,7 @@ class Plan:
     updates: list[tuple[dict, list[str]]]  # full row of the cadre after the change, changed fields
 
 
-def _plan(sheet, *, user, report: RosterReport) -> Plan:
+def _plan(sheet: ParsedSheet, *, user: User, report: RosterReport) -> Plan:
     compare = [f for f, column in IMPORTED_FIELDS.items() if column in sheet.present]
     existing = _existing({p.values["id_number"] for p in sheet.rows if p.values.get("id_number")})
     allowed_townships = set(township_list(user=user).values_list("id", flat=True))
@@ -222,10 +228,10 @@ def _existing(numbers: set[str]) -> dict[str, dict]:
     return found
 
 
-def _describe(field_name: str, old, new, village_names: dict[int, str]) -> tuple[str, str, str]:
+def _describe(field_name: str, old: Any, new: Any, village_names: dict[int, str] | None) -> tuple[str, str, str]:
     column = COLUMNS_BY_KEY[IMPORTED_FIELDS[field_name]].header
 
-    def show(value):
+    def show(value: Any) -> str:
         if value in (None, ""):
             return "—"
         if field_name in ("education", "political_status", "source", "tier", "gender"):
@@ -237,7 +243,7 @@ def _describe(field_name: str, old, new, village_names: dict[int, str]) -> tuple
     return column, show(old), show(new)
 
 
-def _apply(plan: Plan, *, user, reason: str) -> None:
+def _apply(plan: Plan, *, user: User, reason: str) -> None:
     now = timezone.now()
     for row in plan.creates:
         row["created_at"] = row["updated_at"] = now
@@ -255,7 +261,7 @@ def _apply(plan: Plan, *, user, reason: str) -> None:
         _copy(Cadre.history.model, history)
 
 
-def _history_row(row: dict, kind: str, when, user, reason: str) -> dict:
+def _history_row(row: dict, kind: str, when: dt.datetime, user: User, reason: str) -> dict:
     excluded = {"created_at", "updated_at"}
     record = {k: v for k, v in row.items() if k not in excluded}
     record.update(history_date=when, history_type=kind, history_user_id=user.pk,
@@ -285,7 +291,7 @@ def _update_cadres(rows: list[dict], fields: list[str]) -> None:
         cursor.execute("DROP TABLE roster_update")
 
 
-def _copy(model, rows: list[dict], *, table: str | None = None) -> None:
+def _copy(model: type[models.Model], rows: list[dict], *, table: str | None = None) -> None:
     """PostgreSQL COPY of the given rows into the model's table (or a table shaped like it).
     Every row must carry the same keys. In COPY's CSV format an empty unquoted field is
     NULL; FORCE_NOT_NULL makes it an empty text in the columns that cannot be NULL, so the

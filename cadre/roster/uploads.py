@@ -53,7 +53,9 @@ register_importer(
 )
 
 
-def roster_preview(*, user, filename: str, data: bytes, kind: str = RosterImport.Kind.ROSTER):
+def roster_preview(
+    *, user: User, filename: str, data: bytes, kind: str = RosterImport.Kind.ROSTER
+) -> tuple[RosterImport, RosterReport]:
     """Check an uploaded file (a roster or, with ``kind``, a mentor pool) without writing."""
     if not can_write(user):
         raise PermissionDenied(_("您的角色只能查看，不能导入。"))
