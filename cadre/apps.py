@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CadreConfig(AppConfig):
     name = "cadre"
-    verbose_name = "后备干部"
+    verbose_name = _("后备干部")

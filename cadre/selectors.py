@@ -3,6 +3,7 @@ from typing import Any
 from django.db.models import Count, Field, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import ModelChange
 
 from accounts.models import User
@@ -11,7 +12,7 @@ from org.models import Seat, Township, Village
 
 from .models import Cadre, Status
 
-HISTORY_TYPES = {"+": "新建", "~": "修改", "-": "删除"}
+HISTORY_TYPES = {"+": _("新建"), "~": _("修改"), "-": _("删除")}
 
 
 def cadre_list(*, user: User) -> QuerySet[Cadre]:
@@ -49,7 +50,7 @@ def cadre_history(*, cadre: Cadre) -> list[dict]:
             {
                 "date": record.history_date,
                 "user": record.history_user,
-                "type": HISTORY_TYPES[record.history_type],
+                "type": str(HISTORY_TYPES[record.history_type]),
                 "reason": record.history_change_reason or "",
                 "changes": changes,
             }

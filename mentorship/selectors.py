@@ -108,11 +108,11 @@ def mentor_suggestions(*, user: User, cadre: Cadre, limit: int = 8) -> list[Sugg
         score, reasons = 0, []
         if mentor.township_id == cadre.village.township_id:
             score += 100
-            reasons.append("同一乡镇")
+            reasons.append(_("同一乡镇"))
         matched = [s for s in mentor.specialty_list if s in wanted]
         if matched:
             score += 30 * len(matched)
-            reasons.append("专长匹配：" + "、".join(matched))
+            reasons.append(_("专长匹配：%(specialties)s") % {"specialties": "、".join(matched)})
         score -= 10 * mentor.active_count
         reasons.append(_("已带%(load)s/%(capacity)s人") % {"load": mentor.active_count, "capacity": capacity})
         suggestions.append(Suggestion(mentor, score, reasons, mentor.active_count, capacity))

@@ -183,7 +183,7 @@ def _check_attachment(upload: File) -> None:
         raise ValidationError(
             {
                 "attachment": _("附件类型不支持（.%(value)s），只能上传：%(allowed)s")
-                % {"value": ext or "无扩展名", "allowed": allowed}
+                % {"value": ext or _("无扩展名"), "allowed": allowed}
             }
         )
     if upload.size > ATTACHMENT_MAX_BYTES:

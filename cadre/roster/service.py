@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.scoping import can_write
@@ -48,7 +49,12 @@ DEFAULTS = {
     if f.attname not in ("id", "created_at", "updated_at")
 } | {"ethnicity": "汉族", "tier": Tier.VILLAGE, "status": Status.RESERVE}
 CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
-ACTION_LABELS = {CREATE: "新增", UPDATE: "更新", UNCHANGED: "无变化", ERROR: "有错误"}
+ACTION_LABELS = {
+    CREATE: gettext_lazy("新增"),
+    UPDATE: gettext_lazy("更新"),
+    UNCHANGED: gettext_lazy("无变化"),
+    ERROR: gettext_lazy("有错误"),
+}
 BATCH = 5000
 # What an import reads: the file's bytes, a path, or an open binary file (an upload).
 Source = bytes | str | PathLike[str] | IO[bytes]
@@ -65,7 +71,7 @@ class RowOutcome:
 
     @property
     def action_label(self) -> str:
-        return ACTION_LABELS[self.action]
+        return str(ACTION_LABELS[self.action])
 
 
 @dataclass
@@ -100,17 +106,15 @@ class RosterReport:
                 _("共%(total)s行，其中%(errors)s行有错误；未导入任何数据，请修改后重新导入。")
                 % {"total": len(self.outcomes), "errors": c["errors"]}
                 if self.outcomes
-                else "未导入任何数据。"
+                else _("未导入任何数据。")
             )
-        verb = "将" if self.dry_run else "已"
         if not c["created"] and not c["updated"]:
             return _("共%(unchanged)s行，与系统中的数据完全一致，没有需要导入的变化。") % c
-        total = len(self.outcomes)
-        return _("共%(total)s行：%(verb)s新增%(created)s人，%(verb)s更新%(updated)s人，%(unchanged)s人无变化。") % {
-            **c,
-            "total": total,
-            "verb": verb,
-        }
+        if self.dry_run:
+            message = _("共%(total)s行：将新增%(created)s人，将更新%(updated)s人，%(unchanged)s人无变化。")
+        else:
+            message = _("共%(total)s行：已新增%(created)s人，已更新%(updated)s人，%(unchanged)s人无变化。")
+        return message % {**c, "total": len(self.outcomes)}
 
 
 def roster_import(
