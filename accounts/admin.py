@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.admin import TokenAdmin as DrfTokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
@@ -41,11 +42,11 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
     list_select_related = ("county", "township")
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        ("角色与辖区", {"fields": ("role", "county", "township")}),
+        (_("角色与辖区"), {"fields": ("role", "county", "township")}),
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
-        ("角色与辖区", {"fields": ("role", "county", "township")}),
+        (_("角色与辖区"), {"fields": ("role", "county", "township")}),
     )
 
     def has_add_permission(self, request):

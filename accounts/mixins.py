@@ -2,6 +2,7 @@ from functools import wraps
 
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from .scoping import can_write
 
@@ -19,7 +20,7 @@ def write_required(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not can_write(request.user):
-            raise PermissionDenied("您的角色只能查看。")
+            raise PermissionDenied(_("您的角色只能查看。"))
         return view(request, *args, **kwargs)
 
     return wrapped

@@ -4,6 +4,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from common.excel import compact_text
 from org.models import County, Township
@@ -64,10 +65,10 @@ def _township_resolve(unit_name: str) -> Township:
 # Chinese wording for Django's password validators, by error code (the zh-hans catalogue
 # shipped with Django lacks some of them, e.g. the minimum length message).
 _PASSWORD_MESSAGES = {
-    "password_too_short": "密码太短，至少需要{min_length}个字符。",
-    "password_too_common": "密码太常见，请换一个不易猜到的密码。",
-    "password_entirely_numeric": "密码不能全是数字。",
-    "password_too_similar": "密码与用户名或姓名太相似。",
+    "password_too_short": gettext_lazy("密码太短，至少需要%(min_length)s个字符。"),
+    "password_too_common": gettext_lazy("密码太常见，请换一个不易猜到的密码。"),
+    "password_entirely_numeric": gettext_lazy("密码不能全是数字。"),
+    "password_too_similar": gettext_lazy("密码与用户名或姓名太相似。"),
 }
 
 
@@ -79,7 +80,7 @@ def _password_validate(password: str, user: User) -> None:
         for error in exc.error_list:
             template = _PASSWORD_MESSAGES.get(error.code)
             params = error.params or {}
-            messages.append(template.format(**params) if template else " ".join(error.messages))
+            messages.append(str(template) % params if template else " ".join(error.messages))
         raise ValidationError(messages) from None
 
 

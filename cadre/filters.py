@@ -68,11 +68,11 @@ class CadreFilter(django_filters.FilterSet):
             ("updated_at", "updated_at"),
         ),
         field_labels={
-            "name": "姓名",
-            "birth_date": "出生日期",
-            "township": "乡镇",
-            "village": "村",
-            "updated_at": "更新时间",
+            "name": _("姓名"),
+            "birth_date": _("出生日期"),
+            "township": _("乡镇"),
+            "village": _("村"),
+            "updated_at": _("更新时间"),
         },
     )
 

@@ -19,9 +19,9 @@ class CadreForm(BootstrapFormMixin, forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
-            "birth_date": "可不填，按身份证号自动生成",
-            "gender": "可不填，按身份证号自动生成",
-            "party_joined_on": "中共党员、预备党员填写",
+            "birth_date": _("可不填，按身份证号自动生成"),
+            "gender": _("可不填，按身份证号自动生成"),
+            "party_joined_on": _("中共党员、预备党员填写"),
         }
 
     def __init__(self, *args, user, **kwargs):

@@ -202,9 +202,9 @@ class Cadre(TimeStampedModel):
         elif self.gender != info.gender:
             errors["gender"] = _("性别与身份证号不符：身份证号中为%(gender)s") % {"gender": Gender(info.gender).label}
         if self.party_joined_on and self.political_status not in PARTY_MEMBERS:
-            errors["party_joined_on"] = "只有中共党员或预备党员才能填写入党时间"
+            errors["party_joined_on"] = _("只有中共党员或预备党员才能填写入党时间")
         if self.party_joined_on and self.birth_date and self.party_joined_on <= self.birth_date:
-            errors["party_joined_on"] = "入党时间不能早于出生日期"
+            errors["party_joined_on"] = _("入党时间不能早于出生日期")
         if errors:
             raise ValidationError(errors)
 

@@ -1,21 +1,26 @@
-from django.db.models import Count, OuterRef, Q, Subquery
+from typing import Any
+
+from django.db.models import Count, Field, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import ModelChange
 
+from accounts.models import User
 from org import selectors as org_selectors
-from org.models import Seat
+from org.models import Seat, Township, Village
 
 from .models import Cadre, Status
 
-HISTORY_TYPES = {"+": "新建", "~": "修改", "-": "删除"}
+HISTORY_TYPES = {"+": _("新建"), "~": _("修改"), "-": _("删除")}
 
 
-def cadre_list(*, user):
+def cadre_list(*, user: User) -> QuerySet[Cadre]:
     """Cadres the user may see, with the units every list shows."""
     return Cadre.objects.visible_to(user).select_related("village", "village__township")
 
 
-def cadre_get(*, user, pk) -> Cadre:
+def cadre_get(*, user: User, pk: int | str) -> Cadre:
     """One cadre in the user's scope; anything outside it is a 404, not a 403, so that a
     township secretary cannot even learn that another township's record exists."""
     return get_object_or_404(cadre_list(user=user).select_related("seat"), pk=pk)
@@ -45,7 +50,7 @@ def cadre_history(*, cadre: Cadre) -> list[dict]:
             {
                 "date": record.history_date,
                 "user": record.history_user,
-                "type": HISTORY_TYPES[record.history_type],
+                "type": str(HISTORY_TYPES[record.history_type]),
                 "reason": record.history_change_reason or "",
                 "changes": changes,
             }
@@ -54,7 +59,7 @@ def cadre_history(*, cadre: Cadre) -> list[dict]:
     return entries
 
 
-def _related_names(fields, deltas) -> dict:
+def _related_names(fields: dict[str, Field], deltas: list[list[ModelChange]]) -> dict[tuple[str, Any], str]:
     """{(field name, pk): label} for the foreign keys that appear in the changes."""
     wanted = {}
     for changes in deltas:
@@ -71,7 +76,7 @@ def _related_names(fields, deltas) -> dict:
     return names
 
 
-def _display(field, value, names):
+def _display(field: Field, value: Any, names: dict[tuple[str, Any], str]) -> Any:
     if value in (None, ""):
         return "—"
     if field.is_relation:
@@ -84,7 +89,7 @@ def _display(field, value, names):
 # The organization tree as the registry sees it: reserves and vacancies per unit.
 
 
-def township_overview(*, user):
+def township_overview(*, user: User) -> QuerySet[Township]:
     """Townships in scope with their village, reserve and vacant-seat counts (one query)."""
     return (
         org_selectors.township_list(user=user)
@@ -107,7 +112,7 @@ def _vacant_seats(path: str) -> Coalesce:
     return Coalesce(Subquery(vacant.values("n")), 0)
 
 
-def township_villages(*, township):
+def township_villages(*, township: Township) -> QuerySet[Village]:
     """Villages of a township with reserve and vacancy counts."""
     return township.villages.annotate(
         reserve_count=Count("cadres", filter=~Q(cadres__status=Status.LEFT), distinct=True),

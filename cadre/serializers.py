@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from common.masking import mask_id_number, mask_phone
@@ -14,10 +15,10 @@ class CadreSerializer(serializers.ModelSerializer):
     township = serializers.IntegerField(source="village.township_id", read_only=True)
     township_name = serializers.CharField(source="village.township.name", read_only=True)
     age = serializers.IntegerField(read_only=True)
-    is_young = serializers.BooleanField(read_only=True, label="35岁以下")
-    is_college_educated = serializers.BooleanField(read_only=True, label="大专及以上")
-    id_number = serializers.SerializerMethodField(label="身份证号")
-    phone = serializers.SerializerMethodField(label="联系电话")
+    is_young = serializers.BooleanField(read_only=True, label=_("35岁以下"))
+    is_college_educated = serializers.BooleanField(read_only=True, label=_("大专及以上"))
+    id_number = serializers.SerializerMethodField(label=_("身份证号"))
+    phone = serializers.SerializerMethodField(label=_("联系电话"))
 
     class Meta:
         model = Cadre
@@ -76,7 +77,7 @@ class CadreInputSerializer(serializers.ModelSerializer):
 
 
 class StatusChangeSerializer(serializers.Serializer):
-    to = serializers.ChoiceField(label="变更为", choices=Status.choices)
-    on = serializers.DateField(label="日期")
-    seat = serializers.IntegerField(label="两委职位ID", required=False, allow_null=True)
-    reason = serializers.CharField(label="退出原因", required=False, allow_blank=True, default="")
+    to = serializers.ChoiceField(label=_("变更为"), choices=Status.choices)
+    on = serializers.DateField(label=_("日期"))
+    seat = serializers.IntegerField(label=_("两委职位ID"), required=False, allow_null=True)
+    reason = serializers.CharField(label=_("退出原因"), required=False, allow_blank=True, default="")

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.scoping import can_write
 from org.models import Seat, Village
 
@@ -33,7 +34,7 @@ EDITABLE_FIELDS = (
 )
 
 
-def _ensure_village_in_scope(*, user, village_id: int) -> None:
+def _ensure_village_in_scope(*, user: User, village_id: int) -> None:
     if not can_write(user):
         raise PermissionDenied(_("您的角色只能查看，不能修改。"))
     in_scope = Village.objects.visible_to(user).filter(pk=village_id)
@@ -41,7 +42,7 @@ def _ensure_village_in_scope(*, user, village_id: int) -> None:
         raise PermissionDenied(_("只能管理本辖区的村(社区)。"))
 
 
-def _save(cadre: Cadre, *, user, reason: str = "") -> Cadre:
+def _save(cadre: Cadre, *, user: User, reason: str = "") -> Cadre:
     cadre.full_clean()
     cadre._history_user = user
     if reason:
@@ -51,14 +52,14 @@ def _save(cadre: Cadre, *, user, reason: str = "") -> Cadre:
 
 
 @transaction.atomic
-def cadre_create(*, user, data: dict) -> Cadre:
+def cadre_create(*, user: User, data: dict) -> Cadre:
     _ensure_village_in_scope(user=user, village_id=data["village"].pk)
     cadre = Cadre(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
     return _save(cadre, user=user)
 
 
 @transaction.atomic
-def cadre_update(*, user, cadre: Cadre, data: dict) -> Cadre:
+def cadre_update(*, user: User, cadre: Cadre, data: dict) -> Cadre:
     # The stored village decides whether the user may touch the record at all (callers
     # such as a ModelForm may already have changed the instance), the new one where it may go.
     stored_village_id = Cadre.objects.values_list("village_id", flat=True).get(pk=cadre.pk)
@@ -77,7 +78,7 @@ def cadre_update(*, user, cadre: Cadre, data: dict) -> Cadre:
 @transaction.atomic
 def cadre_change_status(
     *,
-    user,
+    user: User,
     cadre: Cadre,
     to: str,
     on: dt.date,
@@ -112,7 +113,7 @@ def cadre_change_status(
     return _save(cadre, user=user, reason=f"状态变更为{to.label}")
 
 
-def _seat_take(*, user, cadre: Cadre, seat: Seat | None, on: dt.date) -> None:
+def _seat_take(*, user: User, cadre: Cadre, seat: Seat | None, on: dt.date) -> None:
     if seat is None:
         raise ValidationError({"seat": _("请选择所任两委职位。")})
     # The lock serialises everyone who fills this seat; its holder is then read fresh.

@@ -51,7 +51,7 @@ def compact_text(value) -> str:
 def _display_name(path_or_file) -> str:
     if isinstance(path_or_file, str | os.PathLike):
         return os.path.basename(os.fspath(path_or_file))
-    return os.path.basename(str(getattr(path_or_file, "name", "") or "")) or "上传的文件"
+    return os.path.basename(str(getattr(path_or_file, "name", "") or "")) or _("上传的文件")
 
 
 def read_sheet_rows(path_or_file, *, max_rows: int | None = None) -> list[list]:

@@ -10,7 +10,7 @@ person. Scoped models get ``Model.objects.visible_to(scope_or_user)`` from
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import Any, Protocol, Self
 
 from django.db import models
 from django.db.models import Q
@@ -83,6 +83,17 @@ class Scope:
         if not self.county_ids:
             return _NOTHING
         return Q(**{f"{path}_id__in" if path else "pk__in": sorted(self.county_ids)})
+
+
+class ScopedUser(Protocol):
+    """What scoping reads from a signed-in user; ``accounts.models.User`` is one. The apps
+    below accounts (org) type their ``user`` arguments with it, since they cannot import User."""
+
+    @property
+    def is_authenticated(self) -> bool: ...
+
+    @property
+    def scope(self) -> Scope: ...
 
 
 class ScopedQuerySet(models.QuerySet):

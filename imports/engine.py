@@ -16,12 +16,18 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .headers import Column, HeaderMatch, HeaderMatcher, normalize_header
 from .reading import ImportFileError, read_workbook
 
 CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
-ACTION_LABELS = {CREATE: "新增", UPDATE: "更新", UNCHANGED: "无变化", ERROR: "有错误"}
+ACTION_LABELS = {
+    CREATE: gettext_lazy("新增"),
+    UPDATE: gettext_lazy("更新"),
+    UNCHANGED: gettext_lazy("无变化"),
+    ERROR: gettext_lazy("有错误"),
+}
 
 Progress = Callable[..., None]
 
@@ -62,7 +68,7 @@ class RowOutcome:
 
     @property
     def action_label(self) -> str:
-        return ACTION_LABELS[self.action]
+        return str(ACTION_LABELS[self.action])
 
     @property
     def where(self) -> str:
@@ -162,15 +168,13 @@ class ImportReport:
                 if self.outcomes
                 else _("未导入任何数据。")
             )
-        verb = _("将") if self.dry_run else _("已")
         if not c["created"] and not c["updated"]:
             return _("共%(unchanged)s行，与系统中的数据完全一致，没有需要导入的变化。") % c
-        total = len(self.outcomes)
-        return _("共%(total)s行：%(verb)s新增%(created)s人，%(verb)s更新%(updated)s人，%(unchanged)s人无变化。") % {
-            **c,
-            "total": total,
-            "verb": verb,
-        }
+        if self.dry_run:
+            message = _("共%(total)s行：将新增%(created)s人，将更新%(updated)s人，%(unchanged)s人无变化。")
+        else:
+            message = _("共%(total)s行：已新增%(created)s人，已更新%(updated)s人，%(unchanged)s人无变化。")
+        return message % {**c, "total": len(self.outcomes)}
 
 
 def build_table(

@@ -100,7 +100,7 @@ class HeaderMatcher:
     header text to a field key chosen by a person (or "" to ignore the column); remembered
     and chosen mappings come before any rule."""
 
-    def __init__(self, columns: Sequence[Column], choices: Mapping[str, str] | None = None):
+    def __init__(self, columns: Sequence[Column], choices: Mapping[str, str] | None = None) -> None:
         self.columns = list(columns)
         self.choices = dict(choices or {})
         self.by_name: dict[str, set[str]] = {}

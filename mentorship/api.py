@@ -3,6 +3,7 @@ log. Rows come from mentorship.selectors (scoped to the caller), changes go thro
 mentorship.services; a row outside the caller's scope is a 404."""
 
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -138,6 +139,6 @@ class MentoringLogViewSet(_ListRetrieveViewSet):
         """下载附件（同样按辖区限制）。"""
         entry = self.get_object()
         if not entry.attachment:
-            raise Http404("没有附件")
+            raise Http404(_("没有附件"))
         name = entry.attachment.name.rsplit("/", 1)[-1]
         return FileResponse(entry.attachment.open("rb"), as_attachment=True, filename=name)

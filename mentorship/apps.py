@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MentorshipConfig(AppConfig):
     name = "mentorship"
-    verbose_name = "导师帮带"
+    verbose_name = _("导师帮带")
 
     def ready(self) -> None:
         from cadre.sections import CadreSection, register_section

@@ -3,6 +3,7 @@ narrowed to the caller's scope, so an id outside it is a 400, never a leak."""
 
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from cadre.selectors import cadre_list
 from common.forms import FilterForm
@@ -33,12 +34,12 @@ class _ScopedFilterSet(django_filters.FilterSet):
 
 
 class MentorFilter(_ScopedFilterSet):
-    q = django_filters.CharFilter(label="搜索（姓名、单位、专长）", method="filter_search")
-    township = django_filters.ModelChoiceFilter(label="乡镇(街道)", queryset=None)
-    kind = django_filters.ChoiceFilter(label="导师类别", choices=MentorKind.choices)
-    is_active = django_filters.BooleanFilter(label="在库")
+    q = django_filters.CharFilter(label=_("搜索（姓名、单位、专长）"), method="filter_search")
+    township = django_filters.ModelChoiceFilter(label=_("乡镇(街道)"), queryset=None)
+    kind = django_filters.ChoiceFilter(label=_("导师类别"), choices=MentorKind.choices)
+    is_active = django_filters.BooleanFilter(label=_("在库"))
     ordering = StableOrderingFilter(
-        label="排序",
+        label=_("排序"),
         fields=(
             ("name", "name"),
             ("township__name", "township"),
@@ -47,11 +48,11 @@ class MentorFilter(_ScopedFilterSet):
             ("updated_at", "updated_at"),
         ),
         field_labels={
-            "name": "姓名",
-            "township": "乡镇",
-            "kind": "导师类别",
-            "active_count": "在帮人数",
-            "updated_at": "更新时间",
+            "name": _("姓名"),
+            "township": _("乡镇"),
+            "kind": _("导师类别"),
+            "active_count": _("在帮人数"),
+            "updated_at": _("更新时间"),
         },
     )
 
@@ -70,21 +71,26 @@ class MentorFilter(_ScopedFilterSet):
 
 
 class PairingFilter(_ScopedFilterSet):
-    active = django_filters.BooleanFilter(label="在帮（未结束）", field_name="ended_on", lookup_expr="isnull")
+    active = django_filters.BooleanFilter(label=_("在帮（未结束）"), field_name="ended_on", lookup_expr="isnull")
     township = django_filters.ModelChoiceFilter(
-        label="乡镇(街道)", field_name="cadre__village__township", queryset=None
+        label=_("乡镇(街道)"), field_name="cadre__village__township", queryset=None
     )
-    mentor = django_filters.ModelChoiceFilter(label="导师", queryset=None)
-    cadre = django_filters.ModelChoiceFilter(label="后备干部", queryset=None)
+    mentor = django_filters.ModelChoiceFilter(label=_("导师"), queryset=None)
+    cadre = django_filters.ModelChoiceFilter(label=_("后备干部"), queryset=None)
     ordering = StableOrderingFilter(
-        label="排序",
+        label=_("排序"),
         fields=(
             ("started_on", "started_on"),
             ("ended_on", "ended_on"),
             ("cadre__name", "cadre"),
             ("mentor__name", "mentor"),
         ),
-        field_labels={"started_on": "结对时间", "ended_on": "结束时间", "cadre": "后备干部", "mentor": "导师"},
+        field_labels={
+            "started_on": _("结对时间"),
+            "ended_on": _("结束时间"),
+            "cadre": _("后备干部"),
+            "mentor": _("导师"),
+        },
     )
 
     scoped = {"township": township_list, "mentor": selectors.mentor_list, "cadre": cadre_list}
@@ -95,16 +101,16 @@ class PairingFilter(_ScopedFilterSet):
 
 
 class MentoringLogFilter(_ScopedFilterSet):
-    pairing = django_filters.ModelChoiceFilter(label="结对", queryset=None)
-    form = django_filters.ChoiceFilter(label="帮带形式", choices=ActivityForm.choices)
-    date = django_filters.DateFromToRangeFilter(label="日期")
+    pairing = django_filters.ModelChoiceFilter(label=_("结对"), queryset=None)
+    form = django_filters.ChoiceFilter(label=_("帮带形式"), choices=ActivityForm.choices)
+    date = django_filters.DateFromToRangeFilter(label=_("日期"))
     township = django_filters.ModelChoiceFilter(
-        label="乡镇(街道)", field_name="pairing__cadre__village__township", queryset=None
+        label=_("乡镇(街道)"), field_name="pairing__cadre__village__township", queryset=None
     )
     ordering = StableOrderingFilter(
-        label="排序",
+        label=_("排序"),
         fields=(("date", "date"), ("hours", "hours"), ("created_at", "created_at")),
-        field_labels={"date": "日期", "hours": "时长", "created_at": "录入时间"},
+        field_labels={"date": _("日期"), "hours": _("时长"), "created_at": _("录入时间")},
     )
 
     scoped = {"township": township_list, "pairing": selectors.pairing_list}

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import BootstrapFormMixin, DateInput
@@ -35,10 +36,17 @@ class PairingForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["cadre"].queryset = reserves_without_mentor(user=user)
         self.fields["cadre"].label_from_instance = lambda c: f"{c.village.township.name} {c.village.name} {c.name}"
         self.fields["mentor"].queryset = mentor_list(user=user).filter(is_active=True)
-        self.fields["mentor"].label_from_instance = (
-            lambda m: f"{m.township.name} {m.name}（{m.get_kind_display()}，已带{m.active_count}人）"
-        )
+        self.fields["mentor"].label_from_instance = self.mentor_label
         self.fields["started_on"].initial = timezone.localdate()
+
+    @staticmethod
+    def mentor_label(mentor: Mentor) -> str:
+        return gettext("%(township)s %(name)s（%(kind)s，已带%(count)s人）") % {
+            "township": mentor.township.name,
+            "name": mentor.name,
+            "kind": mentor.get_kind_display(),
+            "count": mentor.active_count,
+        }
 
 
 class PairingEndForm(BootstrapFormMixin, forms.Form):
@@ -55,14 +63,16 @@ class MentoringLogForm(BootstrapFormMixin, forms.ModelForm):
         model = MentoringLog
         fields = ("date", "form", "place", "hours", "entered_by", "content", "attachment")
         widgets = {"date": DateInput(), "content": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"attachment": "可选，支持 " + "、".join(sorted(ATTACHMENT_TYPES)) + "，不超过10MB"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate()
+        self.fields["attachment"].help_text = gettext("可选，支持 %(types)s，不超过10MB") % {
+            "types": "、".join(sorted(ATTACHMENT_TYPES))
+        }
         self.fields["form"].choices = ActivityForm.choices
         self.fields["entered_by"].required = False
-        self.fields["entered_by"].choices = [("", "按录入人身份"), *EnteredBy.choices]
+        self.fields["entered_by"].choices = [("", _("按录入人身份")), *EnteredBy.choices]
 
 
 class PolicyForm(BootstrapFormMixin, forms.Form):
@@ -75,8 +85,9 @@ class PolicyForm(BootstrapFormMixin, forms.Form):
         self.fields["mentee_limit"].initial = policy.mentee_limit
         current = {r.form: r.every_months for r in policy.requirements.all()} if policy.pk else {}
         for form in ActivityForm:
+            label = gettext("%(form)s：每几个月至少一次") % {"form": form.label}
             self.fields[f"every_{form.value}"] = forms.IntegerField(
-                label=f"{form.label}：每几个月至少一次", min_value=1, max_value=24, required=False,
+                label=label, min_value=1, max_value=24, required=False,
                 initial=current.get(form.value), help_text=_("留空表示不作要求"),
             )  # fmt: skip
 

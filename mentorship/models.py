@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -109,7 +110,7 @@ class CountyPolicy(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.county}导师帮带制度"
+        return gettext("%(county)s导师帮带制度") % {"county": self.county}
 
 
 class FormRequirement(TimeStampedModel):
@@ -140,7 +141,10 @@ class FormRequirement(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.get_form_display()}：每{self.every_months}个月至少一次"
+        return gettext("%(form)s：每%(months)s个月至少一次") % {
+            "form": self.get_form_display(),
+            "months": self.every_months,
+        }
 
 
 class Pairing(TimeStampedModel):

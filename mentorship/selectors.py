@@ -2,7 +2,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -30,7 +30,7 @@ def mentor_capacity(mentor: Mentor, *, county_limit: int | None = None) -> int:
     return min(mentor.max_mentees, county_limit)
 
 
-def mentor_list(*, user):
+def mentor_list(*, user: User) -> QuerySet[Mentor]:
     return (
         Mentor.objects.visible_to(user)
         .select_related("township", "township__county")
@@ -38,21 +38,21 @@ def mentor_list(*, user):
     )
 
 
-def mentor_get(*, user, pk) -> Mentor:
+def mentor_get(*, user: User, pk: int | str) -> Mentor:
     return get_object_or_404(mentor_list(user=user), pk=pk)
 
 
-def pairing_list(*, user):
+def pairing_list(*, user: User) -> QuerySet[Pairing]:
     return Pairing.objects.visible_to(user).select_related(
         "cadre", "cadre__village", "cadre__village__township", "mentor"
     )
 
 
-def pairing_get(*, user, pk) -> Pairing:
+def pairing_get(*, user: User, pk: int | str) -> Pairing:
     return get_object_or_404(pairing_list(user=user), pk=pk)
 
 
-def mentoring_log_list(*, user):
+def mentoring_log_list(*, user: User) -> QuerySet[MentoringLog]:
     return MentoringLog.objects.visible_to(user).select_related(
         "pairing", "pairing__cadre", "pairing__mentor", "created_by"
     )
@@ -74,7 +74,7 @@ def cadre_mentorship(*, cadre: Cadre, user: User | None = None) -> dict:
     return {"active_pairing": active, "pairings": pairings, "logs": list(logs)}
 
 
-def reserves_without_mentor(*, user):
+def reserves_without_mentor(*, user: User) -> QuerySet[Cadre]:
     active_pairing = Pairing.objects.filter(cadre=OuterRef("pk"), ended_on__isnull=True)
     return (
         Cadre.objects.visible_to(user)
@@ -94,7 +94,7 @@ class Suggestion:
     capacity: int
 
 
-def mentor_suggestions(*, user, cadre: Cadre, limit: int = 8) -> list[Suggestion]:
+def mentor_suggestions(*, user: User, cadre: Cadre, limit: int = 8) -> list[Suggestion]:
     """Mentors with room for the reserve, best first: same township (镇带村), specialties
     that match the reserve's source and specialty, lightest load (load balancing)."""
     wanted = f"{cadre.specialty} {cadre.current_job} {label_of('source', cadre.source)}"
@@ -108,11 +108,11 @@ def mentor_suggestions(*, user, cadre: Cadre, limit: int = 8) -> list[Suggestion
         score, reasons = 0, []
         if mentor.township_id == cadre.village.township_id:
             score += 100
-            reasons.append("同一乡镇")
+            reasons.append(_("同一乡镇"))
         matched = [s for s in mentor.specialty_list if s in wanted]
         if matched:
             score += 30 * len(matched)
-            reasons.append("专长匹配：" + "、".join(matched))
+            reasons.append(_("专长匹配：%(specialties)s") % {"specialties": "、".join(matched)})
         score -= 10 * mentor.active_count
         reasons.append(_("已带%(load)s/%(capacity)s人") % {"load": mentor.active_count, "capacity": capacity})
         suggestions.append(Suggestion(mentor, score, reasons, mentor.active_count, capacity))
@@ -137,7 +137,7 @@ def due_date(*, started_on: dt.date, last_on: dt.date | None, every_months: int)
     return add_months(last_on or started_on, every_months)
 
 
-def overdue_pairings(*, user, today: dt.date) -> list[Overdue]:
+def overdue_pairings(*, user: User, today: dt.date) -> list[Overdue]:
     """Active pairings that missed a required activity form, in three queries."""
     pairings = list(pairing_list(user=user).filter(ended_on__isnull=True).select_related("cadre__village__township"))
     if not pairings:
@@ -162,7 +162,7 @@ def overdue_pairings(*, user, today: dt.date) -> list[Overdue]:
     return overdue
 
 
-def compliance_by_township(*, user, overdue: list[Overdue]) -> list[dict]:
+def compliance_by_township(*, user: User, overdue: list[Overdue]) -> list[dict]:
     """Per township: active pairings, pairings overdue (from overdue_pairings), reserves
     with no mentor."""
     from org.selectors import township_list
@@ -194,7 +194,7 @@ def compliance_by_township(*, user, overdue: list[Overdue]) -> list[dict]:
     return rows
 
 
-def county_mentee_limits(*, user) -> dict[int, int]:
+def county_mentee_limits(*, user: User) -> dict[int, int]:
     """The mentee limit (每名导师最多结对人数) of every county in the user's scope, by county
     id, in one query and without creating policies: a county with no stored policy gets
     the model default, as ``county_policy`` gives it. Pass an entry as ``county_limit``

@@ -4,6 +4,7 @@ validates and saves; output serializers render what the selectors loaded."""
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from cadre.models import Cadre
@@ -24,10 +25,10 @@ class MentorSerializer(serializers.ModelSerializer):
     (selectors.county_mentee_limits)."""
 
     township_name = serializers.CharField(source="township.name", read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True, label="导师类别")
-    phone = serializers.SerializerMethodField(label="联系电话")
-    active_count = serializers.IntegerField(read_only=True, label="在帮人数")
-    capacity = serializers.SerializerMethodField(label="可带人数（含县里上限）")
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True, label=_("导师类别"))
+    phone = serializers.SerializerMethodField(label=_("联系电话"))
+    active_count = serializers.IntegerField(read_only=True, label=_("在帮人数"))
+    capacity = serializers.SerializerMethodField(label=_("可带人数（含县里上限）"))
 
     class Meta:
         model = Mentor
@@ -76,7 +77,7 @@ class PairingSerializer(serializers.ModelSerializer):
     mentor_name = serializers.CharField(source="mentor.name", read_only=True)
     township = serializers.IntegerField(source="cadre.village.township_id", read_only=True)
     township_name = serializers.CharField(source="cadre.village.township.name", read_only=True)
-    is_active = serializers.BooleanField(read_only=True, label="在帮")
+    is_active = serializers.BooleanField(read_only=True, label=_("在帮"))
 
     class Meta:
         model = Pairing
@@ -113,18 +114,18 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
 
 class PairingInputSerializer(serializers.Serializer):
-    cadre = ScopedPrimaryKeyRelatedField(label="后备干部ID", selector=cadre_list, queryset=Cadre.objects.none())
+    cadre = ScopedPrimaryKeyRelatedField(label=_("后备干部ID"), selector=cadre_list, queryset=Cadre.objects.none())
     mentor = ScopedPrimaryKeyRelatedField(
-        label="导师ID", selector=selectors.mentor_list, queryset=Mentor.objects.none()
+        label=_("导师ID"), selector=selectors.mentor_list, queryset=Mentor.objects.none()
     )
-    started_on = serializers.DateField(label="结对时间")
-    planned_end_on = serializers.DateField(label="计划结束时间", required=False, allow_null=True, default=None)
-    goals = serializers.CharField(label="帮带目标", required=False, allow_blank=True, default="")
+    started_on = serializers.DateField(label=_("结对时间"))
+    planned_end_on = serializers.DateField(label=_("计划结束时间"), required=False, allow_null=True, default=None)
+    goals = serializers.CharField(label=_("帮带目标"), required=False, allow_blank=True, default="")
 
 
 class PairingEndSerializer(serializers.Serializer):
-    ended_on = serializers.DateField(label="结束时间")
-    end_reason = serializers.CharField(label="结束原因", required=False, allow_blank=True, default="")
+    ended_on = serializers.DateField(label=_("结束时间"))
+    end_reason = serializers.CharField(label=_("结束原因"), required=False, allow_blank=True, default="")
 
 
 # Mentoring logs --------------------------------------------------------------------------
@@ -134,16 +135,16 @@ HOURS_KWARGS = {"min_value": Decimal("0.5"), "max_value": Decimal("24")}
 
 
 class MentoringLogSerializer(serializers.ModelSerializer):
-    cadre = serializers.IntegerField(source="pairing.cadre_id", read_only=True, label="后备干部ID")
+    cadre = serializers.IntegerField(source="pairing.cadre_id", read_only=True, label=_("后备干部ID"))
     cadre_name = serializers.CharField(source="pairing.cadre.name", read_only=True)
-    mentor = serializers.IntegerField(source="pairing.mentor_id", read_only=True, label="导师ID")
+    mentor = serializers.IntegerField(source="pairing.mentor_id", read_only=True, label=_("导师ID"))
     mentor_name = serializers.CharField(source="pairing.mentor.name", read_only=True)
     township = serializers.IntegerField(source="pairing.cadre.village.township_id", read_only=True)
     township_name = serializers.CharField(source="pairing.cadre.village.township.name", read_only=True)
-    form_display = serializers.CharField(source="get_form_display", read_only=True, label="帮带形式")
-    entered_by_display = serializers.CharField(source="get_entered_by_display", read_only=True, label="填报方")
-    created_by = serializers.CharField(source="created_by.username", read_only=True, label="录入人")
-    attachment = serializers.SerializerMethodField(label="附件")
+    form_display = serializers.CharField(source="get_form_display", read_only=True, label=_("帮带形式"))
+    entered_by_display = serializers.CharField(source="get_entered_by_display", read_only=True, label=_("填报方"))
+    created_by = serializers.CharField(source="created_by.username", read_only=True, label=_("录入人"))
+    attachment = serializers.SerializerMethodField(label=_("附件"))
 
     class Meta:
         model = MentoringLog
@@ -185,7 +186,7 @@ class MentoringLogInputSerializer(serializers.ModelSerializer):
     ``entered_by`` defaults by the user's role (services.default_entered_by)."""
 
     pairing = ScopedPrimaryKeyRelatedField(
-        label="结对ID", selector=selectors.pairing_list, queryset=Pairing.objects.none()
+        label=_("结对ID"), selector=selectors.pairing_list, queryset=Pairing.objects.none()
     )
 
     class Meta:

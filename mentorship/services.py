@@ -1,12 +1,14 @@
 """Every change to mentors, pairings and mentoring logs goes through here."""
 
 import datetime as dt
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.core.files import File
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
+from accounts.models import Role, User
 from accounts.scoping import can_manage_county, can_write
 from cadre.models import Cadre, Status
 from org.models import Township
@@ -19,15 +21,17 @@ LOG_FIELDS = ("date", "form", "place", "content", "hours", "attachment", "entere
 ATTACHMENT_TYPES = {"pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png", "txt"}
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
+_Model = TypeVar("_Model", bound=models.Model)
 
-def _ensure_township_in_scope(*, user, township_id: int) -> None:
+
+def _ensure_township_in_scope(*, user: User, township_id: int) -> None:
     if not can_write(user):
         raise PermissionDenied(_("您的角色只能查看，不能修改。"))
     if not Township.objects.visible_to(user).filter(pk=township_id).exists():
         raise PermissionDenied(_("只能管理本辖区的导师和结对。"))
 
 
-def _save(obj, *, user, validate_constraints: bool = True):
+def _save(obj: _Model, *, user: User, validate_constraints: bool = True) -> _Model:
     obj.full_clean(validate_constraints=validate_constraints)
     obj._history_user = user
     obj.save()
@@ -38,13 +42,13 @@ def _save(obj, *, user, validate_constraints: bool = True):
 
 
 @transaction.atomic
-def mentor_create(*, user, data: dict) -> Mentor:
+def mentor_create(*, user: User, data: dict) -> Mentor:
     _ensure_township_in_scope(user=user, township_id=data["township"].pk)
     return _save(Mentor(**{k: v for k, v in data.items() if k in MENTOR_FIELDS}), user=user)
 
 
 @transaction.atomic
-def mentor_update(*, user, mentor: Mentor, data: dict) -> Mentor:
+def mentor_update(*, user: User, mentor: Mentor, data: dict) -> Mentor:
     stored_township = Mentor.objects.values_list("township_id", flat=True).get(pk=mentor.pk)
     _ensure_township_in_scope(user=user, township_id=stored_township)
     for key, value in data.items():
@@ -63,7 +67,13 @@ def mentor_update(*, user, mentor: Mentor, data: dict) -> Mentor:
 
 @transaction.atomic
 def pairing_create(
-    *, user, cadre: Cadre, mentor: Mentor, started_on: dt.date, planned_end_on: dt.date | None = None, goals: str = ""
+    *,
+    user: User,
+    cadre: Cadre,
+    mentor: Mentor,
+    started_on: dt.date,
+    planned_end_on: dt.date | None = None,
+    goals: str = "",
 ) -> Pairing:
     """Pair a reserve with a mentor. Safe under concurrent requests: the mentor's row is
     locked while their load is counted, and the database refuses a second active pairing
@@ -107,7 +117,7 @@ def pairing_create(
 
 
 @transaction.atomic
-def pairing_end(*, user, pairing: Pairing, ended_on: dt.date, reason: str) -> Pairing:
+def pairing_end(*, user: User, pairing: Pairing, ended_on: dt.date, reason: str) -> Pairing:
     pairing = Pairing.objects.select_for_update().select_related("cadre__village").get(pk=pairing.pk)
     _ensure_township_in_scope(user=user, township_id=pairing.cadre.village.township_id)
     if pairing.ended_on is not None:
@@ -129,7 +139,7 @@ def pairing_end(*, user, pairing: Pairing, ended_on: dt.date, reason: str) -> Pa
     return _save(pairing, user=user)
 
 
-def pairing_end_for_cadre(*, user, cadre: Cadre, on: dt.date, reason: str) -> Pairing | None:
+def pairing_end_for_cadre(*, user: User, cadre: Cadre, on: dt.date, reason: str) -> Pairing | None:
     """End the reserve's active pairing, if any, when they leave the reserve (entering a
     seat or leaving): no earlier than the pairing's start or its last log."""
     pairing = Pairing.objects.filter(cadre=cadre, ended_on__isnull=True).first()
@@ -143,12 +153,12 @@ def pairing_end_for_cadre(*, user, cadre: Cadre, on: dt.date, reason: str) -> Pa
 # Mentoring log -------------------------------------------------------------------------
 
 
-def default_entered_by(user) -> str:
+def default_entered_by(user: User) -> str:
     return EnteredBy.TOWNSHIP if user.role == Role.TOWNSHIP else EnteredBy.COUNTY
 
 
 @transaction.atomic
-def mentoring_log_create(*, user, pairing: Pairing, data: dict) -> MentoringLog:
+def mentoring_log_create(*, user: User, pairing: Pairing, data: dict) -> MentoringLog:
     _ensure_township_in_scope(user=user, township_id=pairing.cadre.village.township_id)
     log = MentoringLog(pairing=pairing, created_by=user, **{k: v for k, v in data.items() if k in LOG_FIELDS})
     if not log.entered_by:
@@ -165,7 +175,7 @@ def mentoring_log_create(*, user, pairing: Pairing, data: dict) -> MentoringLog:
     return _save(log, user=user, validate_constraints=False)
 
 
-def _check_attachment(upload) -> None:
+def _check_attachment(upload: File) -> None:
     name = getattr(upload, "name", "") or ""
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if ext not in ATTACHMENT_TYPES:
@@ -173,7 +183,7 @@ def _check_attachment(upload) -> None:
         raise ValidationError(
             {
                 "attachment": _("附件类型不支持（.%(value)s），只能上传：%(allowed)s")
-                % {"value": ext or "无扩展名", "allowed": allowed}
+                % {"value": ext or _("无扩展名"), "allowed": allowed}
             }
         )
     if upload.size > ATTACHMENT_MAX_BYTES:
@@ -184,7 +194,9 @@ def _check_attachment(upload) -> None:
 
 
 @transaction.atomic
-def policy_update(*, user, county_id: int, mentee_limit: int, requirements: dict[str, int | None]) -> CountyPolicy:
+def policy_update(
+    *, user: User, county_id: int, mentee_limit: int, requirements: dict[str, int | None]
+) -> CountyPolicy:
     """Set the county's mentee limit and, per activity form, how many months may pass
     between two activities (None: no requirement)."""
     if not can_manage_county(user) or (user.county_id and user.county_id != county_id):

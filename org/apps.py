@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OrgConfig(AppConfig):
     name = "org"
-    verbose_name = "组织架构"
+    verbose_name = _("组织架构")

@@ -8,7 +8,7 @@ from .models import STANDARD_SEATS, County, Seat, Township, Village
 
 
 @transaction.atomic
-def village_get_or_create(*, county_name: str, township_name: str, village_name: str):
+def village_get_or_create(*, county_name: str, township_name: str, village_name: str) -> tuple[Village, bool]:
     """Find or create a village and the units above it; a new village gets the standard
     two-committee seats. Returns (village, created)."""
     county, _created = County.objects.get_or_create(name=county_name)

@@ -251,11 +251,11 @@ def _check_birth_date(raw, actual, parsed: ParsedRow) -> None:
         parsed.error("birth_date", str(exc))
         return
     if written and not same_as(written, actual):
-        shown = (
-            f"{actual:%Y年}{actual.month}月"
-            if written[1] == Precision.MONTH
-            else f"{actual:%Y年}{actual.month}月{actual.day}日"
-        )
+        parts = {"year": f"{actual:%Y}", "month": actual.month, "day": actual.day}
+        if written[1] == Precision.MONTH:
+            shown = _("%(year)s年%(month)s月") % parts
+        else:
+            shown = _("%(year)s年%(month)s月%(day)s日") % parts
         parsed.error("birth_date", _("与身份证号不符，身份证号中为%(shown)s") % {"shown": shown})
 
 

@@ -9,14 +9,19 @@ fails the whole import, never half of it.
 """
 
 import csv
+import datetime as dt
 import hashlib
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
+from os import PathLike
+from typing import IO, Any
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from common.masking import mask_id_number
 from imports.engine import (
     CREATE,
@@ -37,7 +42,7 @@ from org.selectors import township_list
 
 from ..models import Cadre, Status, Tier
 from .columns import COLUMNS_BY_KEY, ROSTER_COLUMNS, label_of
-from .parsing import optional_columns, parse_table
+from .parsing import ParsedSheet, optional_columns, parse_table
 
 # Field of Cadre → the column that carries it. birth_date and gender always come from the
 # ID number; village_id from the township and village columns.
@@ -55,17 +60,19 @@ DEFAULTS = {
     if f.attname not in ("id", "created_at", "updated_at")
 } | {"ethnicity": "汉族", "tier": Tier.VILLAGE, "status": Status.RESERVE}
 BATCH = 5000
+# What an import reads: the file's bytes, a path, or an open binary file (an upload).
+Source = bytes | str | PathLike[str] | IO[bytes]
 
 
 def roster_import(
-    source,
+    source: Source,
     *,
-    user,
+    user: User,
     dry_run: bool,
     filename: str | None = None,
     expected_digest: str | None = None,
     choices: dict[str, str] | None = None,
-    skip_sheets=(),
+    skip_sheets: Iterable[str] = (),
     progress: Progress = no_progress,
 ) -> ImportReport:
     """Import a roster file (path, bytes or file object) through the import engine. With
@@ -80,7 +87,7 @@ def roster_import(
 
 
 def _import_rows(
-    table: Table, *, report: ImportReport, user, dry_run: bool, expected_digest: str | None, progress: Progress
+    table: Table, *, report: ImportReport, user: User, dry_run: bool, expected_digest: str | None, progress: Progress
 ) -> None:
     """The roster's row rule: parse and validate every row, plan against the database,
     write all or nothing."""
@@ -116,7 +123,7 @@ class Plan:
     updates: list[tuple[dict, list[str]]]  # full row of the cadre after the change, changed fields
 
 
-def _plan(sheet, *, user, report: ImportReport) -> Plan:
+def _plan(sheet: ParsedSheet, *, user: User, report: ImportReport) -> Plan:
     compare = [f for f, column in IMPORTED_FIELDS.items() if column in sheet.present]
     existing = _existing({p.values["id_number"] for p in sheet.rows if p.values.get("id_number")})
     allowed_townships = set(township_list(user=user).values_list("id", flat=True))
@@ -172,10 +179,10 @@ def _existing(numbers: set[str]) -> dict[str, dict]:
     return found
 
 
-def _describe(field_name: str, old, new, village_names: dict[int, str]) -> tuple[str, str, str]:
+def _describe(field_name: str, old: Any, new: Any, village_names: dict[int, str] | None) -> tuple[str, str, str]:
     column = COLUMNS_BY_KEY[IMPORTED_FIELDS[field_name]].header
 
-    def show(value):
+    def show(value: Any) -> str:
         if value in (None, ""):
             return "—"
         if field_name in ("education", "political_status", "source", "tier", "gender"):
@@ -187,7 +194,7 @@ def _describe(field_name: str, old, new, village_names: dict[int, str]) -> tuple
     return column, show(old), show(new)
 
 
-def _apply(plan: Plan, *, user, reason: str) -> None:
+def _apply(plan: Plan, *, user: User, reason: str) -> None:
     now = timezone.now()
     for row in plan.creates:
         row["created_at"] = row["updated_at"] = now
@@ -205,7 +212,7 @@ def _apply(plan: Plan, *, user, reason: str) -> None:
         _copy(Cadre.history.model, history)
 
 
-def _history_row(row: dict, kind: str, when, user, reason: str) -> dict:
+def _history_row(row: dict, kind: str, when: dt.datetime, user: User, reason: str) -> dict:
     excluded = {"created_at", "updated_at"}
     record = {k: v for k, v in row.items() if k not in excluded}
     record.update(history_date=when, history_type=kind, history_user_id=user.pk,
@@ -235,7 +242,7 @@ def _update_cadres(rows: list[dict], fields: list[str]) -> None:
         cursor.execute("DROP TABLE roster_update")
 
 
-def _copy(model, rows: list[dict], *, table: str | None = None) -> None:
+def _copy(model: type[models.Model], rows: list[dict], *, table: str | None = None) -> None:
     """PostgreSQL COPY of the given rows into the model's table (or a table shaped like it).
     Every row must carry the same keys. In COPY's CSV format an empty unquoted field is
     NULL; FORCE_NOT_NULL makes it an empty text in the columns that cannot be NULL, so the

@@ -1,0 +1,23 @@
+"""Test factories, one module per app (``tests/factories/<app>.py``); a new app adds its
+own module and re-exports its public names here, so ``from tests.factories import X``
+works for every factory."""
+
+from .accounts import PASSWORD, UserFactory, leader_user, township_user
+from .cadre import CadreFactory, make_id_number
+from .mentorship import MentorFactory, MentoringLogFactory, PairingFactory
+from .org import CountyFactory, TownshipFactory, VillageFactory
+
+__all__ = [
+    "PASSWORD",
+    "CadreFactory",
+    "CountyFactory",
+    "MentorFactory",
+    "MentoringLogFactory",
+    "PairingFactory",
+    "TownshipFactory",
+    "UserFactory",
+    "VillageFactory",
+    "leader_user",
+    "make_id_number",
+    "township_user",
+]
