@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.filters import StableOrderingFilter
 from common.forms import FilterForm
 from org.selectors import township_list, village_list
 
@@ -57,9 +58,8 @@ class CadreFilter(django_filters.FilterSet):
     age_band = django_filters.ChoiceFilter(
         label=_("年龄段"), choices=AGE_BAND_CHOICES, method="filter_age_band", empty_label=_("全部年龄")
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         label=_("排序"),
-        empty_label=_("默认排序"),
         fields=(
             ("name", "name"),
             ("birth_date", "birth_date"),

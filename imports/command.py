@@ -41,9 +41,7 @@ class ImportCommand(BaseCommand):
                 detail = "；".join(
                     [str(e) for e in outcome.errors] + [f"{c}：{o} → {n}" for c, o, n in outcome.changes]
                 )
-                self.stdout.write(
-                    f"第{outcome.where}行 {outcome.action_label} {outcome.name} {outcome.id_number} {detail}"
-                )
+                self.stdout.write(f"{outcome.where} {outcome.action_label} {outcome.name} {outcome.id_number} {detail}")
         for error in report.file_errors:
             self.stderr.write(str(error))
         counts = report.counts

@@ -72,7 +72,8 @@ class RowOutcome:
 
     @property
     def where(self) -> str:
-        return f"{self.sheet}!{self.row}" if self.sheet else str(self.row)
+        """第3行, or 石桥村!第3行 when the rows come from several sheets."""
+        return RowError(self.row, "", "", sheet=self.sheet).where
 
 
 @dataclass

@@ -23,6 +23,7 @@ from .reading import ACCEPTED, MAX_FILE_BYTES
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IGNORE = "__ignore__"
+AUTOMATIC = ("name", "remark", "qualifier")  # how a header matched without anyone choosing
 
 
 def attachment(data: bytes, filename: str) -> HttpResponse:
@@ -83,10 +84,21 @@ class ImportRecordView(WriteRequiredMixin, TemplateView):
         importer = importer_for(record.kind)
         result = record.result
         labels = {c.key: c.header for c in importer.columns}
-        headers = [
-            {**h, "label": labels.get(h["key"]), "suggested": [(k, labels[k]) for k in h["suggestions"] if k in labels]}
-            for h in result.get("headers", [])
-        ]
+        missing = set(result.get("missing", []))
+        headers = []
+        for h in result.get("headers", []):
+            suggested = [k for k in h["suggestions"] if k in labels]
+            # A required field without a column is offered, pre-selected, for the closest
+            # header: the user confirms it (or picks another) rather than hunting for it.
+            selected = h["key"] or next((k for k in suggested if k in missing), "")
+            headers.append(
+                {
+                    **h,
+                    "selected": selected,
+                    "suggested": [(k, labels[k]) for k in suggested],
+                    "others": [(c.key, c.header, c.required) for c in importer.columns if c.key not in suggested],
+                }
+            )
         return {
             **super().get_context_data(**kwargs),
             "record": record,
@@ -94,7 +106,6 @@ class ImportRecordView(WriteRequiredMixin, TemplateView):
             "result": result,
             "headers": headers,
             "missing": [labels[k] for k in result.get("missing", []) if k in labels],
-            "fields": [(c.key, c.header, c.required) for c in importer.columns],
             "progress": services.import_progress(record.pk) if record.is_running else {},
             "ignore": IGNORE,
         }
@@ -105,10 +116,12 @@ class ImportMappingView(WriteRequiredMixin, View):
 
     def post(self, request: HttpRequest, pk) -> HttpResponse:
         record = _record(request, pk)
+        # Only what the user decided is remembered: a column matched by its name stays so.
+        matched = {h["text"]: h["key"] for h in record.result.get("headers", []) if h["how"] in AUTOMATIC}
         choices = {}
         for index in range(int(request.POST.get("headers", 0))):
             header, key = request.POST.get(f"header-{index}", ""), request.POST.get(f"map-{index}", "")
-            if header and key:
+            if header and key and not (header in matched and matched[header] == key):
                 choices[header] = "" if key == IGNORE else key
         skip = []
         if request.POST.get("sheet-panel"):  # shown only for a workbook of several sheets

@@ -2,23 +2,17 @@
 narrowed to the caller's scope, so an id outside it is a 400, never a leak."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cadre.selectors import cadre_list
+from common.filters import StableOrderingFilter
 from common.forms import FilterForm
 from org.selectors import township_list
 
 from . import selectors
 from .models import ActivityForm, Mentor, MentoringLog, MentorKind, Pairing
-
-
-class StableOrderingFilter(django_filters.OrderingFilter):
-    """Orders by the chosen fields, then by id, so pages never overlap or skip rows."""
-
-    def filter(self, qs, value):
-        qs = super().filter(qs, value)
-        return qs.order_by(*qs.query.order_by, "pk") if value else qs
 
 
 class _ScopedFilterSet(django_filters.FilterSet):
@@ -35,9 +29,11 @@ class _ScopedFilterSet(django_filters.FilterSet):
 
 class MentorFilter(_ScopedFilterSet):
     q = django_filters.CharFilter(label=_("搜索（姓名、单位、专长）"), method="filter_search")
-    township = django_filters.ModelChoiceFilter(label=_("乡镇(街道)"), queryset=None)
-    kind = django_filters.ChoiceFilter(label=_("导师类别"), choices=MentorKind.choices)
-    is_active = django_filters.BooleanFilter(label=_("在库"))
+    township = django_filters.ModelChoiceFilter(label=_("乡镇(街道)"), queryset=None, empty_label=_("全部乡镇"))
+    kind = django_filters.ChoiceFilter(label=_("导师类别"), choices=MentorKind.choices, empty_label=_("全部类别"))
+    is_active = django_filters.BooleanFilter(
+        label=_("在库"), widget=forms.Select(choices=[("", _("全部")), ("true", _("在库")), ("false", _("已出库"))])
+    )
     ordering = StableOrderingFilter(
         label=_("排序"),
         fields=(

@@ -84,7 +84,7 @@ def _import_rows(
         outcome.id_number = mask_phone(values["phone"])
         key = (values["township"].pk, values["name"], values["phone"])
         if key in seen:
-            message = _("与第%(row)s行重复（同一乡镇、姓名和电话）") % {"row": seen[key].where}
+            message = _("与%(where)s重复（同一乡镇、姓名和电话）") % {"where": seen[key].where}
             outcome.errors.append(RowError(outcome.row, _("姓名"), message, sheet=outcome.sheet))
             outcome.action = ERROR
             continue

@@ -24,11 +24,13 @@ def _upload(client, path):
 
 
 def _map(client, record, choices: dict[str, str], sheets=None):
+    """Post the mapping form as the browser does: every select sends its value, the
+    automatic matches unchanged unless ``choices`` changes them."""
     headers = record.result["headers"]
     data = {"headers": len(headers)}
     for index, header in enumerate(headers):
         data[f"header-{index}"] = header["text"]
-        data[f"map-{index}"] = choices.get(header["text"], "")
+        data[f"map-{index}"] = choices.get(header["text"], header["key"] or "")
     if sheets is not None:
         data["sheet-panel"] = "1"
         data["sheet"] = sheets
@@ -50,7 +52,9 @@ class TestColumnMapping:
         # Not a dead end: the preview shows the mapping with the closest field first.
         assert record.state == ImportRecord.State.PREVIEWED and not record.result["ok"]
         assert "第2行的表头缺少以下列：来源。请为其选择对应的表格列。" in html
-        assert '<option value="source">来源（建议）</option>' in html
+        # ... pre-selected for the header closest to the missing field, for the user to confirm.
+        assert '<optgroup label="建议"><option value="source" selected>来源</option>' in html
+        assert "还差一步：请确认表格列的对应" in html
         (header,) = [h for h in record.result["headers"] if h["text"] == "人员类型"]
         assert header["key"] is None and header["suggestions"][0] == "source"
 
@@ -58,7 +62,7 @@ class TestColumnMapping:
         record.refresh_from_db()
         assert record.result["ok"] and record.counts["created"] == 2
         assert "共2行：将新增2人" in page.content.decode()
-        mapping = HeaderMapping.objects.get()
+        mapping = HeaderMapping.objects.get()  # only what the user decided: not 姓名 → 姓名
         assert (mapping.township, mapping.header, mapping.field, mapping.chosen_by) == (
             township_secretary.township, "人员类型", "source", township_secretary,
         )  # fmt: skip
@@ -133,7 +137,7 @@ class TestSeveralSheets:
             ("枫树村", 1, False), ("石桥村", 1, False), ("填表说明", 0, True),
         ]  # fmt: skip
         assert "填表说明（未找到表头，已跳过）" in html
-        assert "石桥村!3" in html and "性别：与身份证号不符，身份证号中为女" in html
+        assert "石桥村!第3行" in html and "性别：与身份证号不符，身份证号中为女" in html
 
         # Untick the sheet with the bad row: the rest can be imported.
         _map(client, record, {}, sheets=["枫树村"])
