@@ -3,18 +3,19 @@
 Township files carry a merged title row above the header, header names that vary a little,
 full-width characters and stray spaces. ``read_sheet_rows`` returns the raw cell values of
 the first sheet, row 0 being the sheet's first row (so row index + 1 is the row number
-Excel shows); ``find_header_row`` locates the header among the first rows.
+Excel shows); ``read_sheets`` every sheet. Headers are matched by common.headers.
 """
 
 import datetime as dt
 import os
 import unicodedata
-from collections.abc import Iterable, Mapping
 
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook, PasswordError
 
 SUPPORTED_FORMATS = ".xlsx、.xlsm、.xls、.ods"
+# A row whose first text starts with one of these is a total, not data.
+TOTAL_ROW_PREFIXES = ("合计", "总计", "小计", "共计")
 
 
 class TooManyRows(Exception):
@@ -116,51 +117,3 @@ def _fill_merged(rows: list[list], merged) -> None:
             for c in range(left, min(right, len(row) - 1) + 1):
                 if (r, c) != (top, left) and row[c] in ("", None):
                     row[c] = value
-
-
-def _header_key(value) -> str:
-    """A header cell reduced for matching: no spaces, no required-field stars."""
-    return compact_text(value).replace("*", "")
-
-
-def find_header_row(
-    rows: list[list],
-    columns: Mapping[str, Iterable[str]],
-    *,
-    scan: int = 10,
-    labels: Mapping[str, str] | None = None,
-    optional: Iterable[str] = (),
-) -> tuple[int, dict[str, int]]:
-    """Find the header among the first ``scan`` rows.
-
-    ``columns`` maps a key to the header names accepted for it (synonyms; matched after
-    NFKC normalisation, so "县（区）" equals "县(区)", and a trailing "名称" is ignored).
-    Returns ``(row_index, {key: column_index})``. Raises ValueError with a Chinese message
-    naming the missing columns; ``labels`` gives each key's Chinese name for that message
-    (the key itself otherwise). Keys in ``optional`` may be absent from the header.
-    """
-    labels = labels or {}
-    required = [key for key in columns if key not in set(optional)]
-    wanted = {key: {_header_key(name) for name in names} for key, names in columns.items()}
-    best_index, best_found = None, {}
-    for index, row in enumerate(rows[:scan]):
-        found = {}
-        for col, value in enumerate(row):
-            text = _header_key(value)
-            if not text:
-                continue
-            candidates = {text, text.removesuffix("名称")}
-            for key, names in wanted.items():
-                if key not in found and candidates & names:
-                    found[key] = col
-                    break
-        if all(key in found for key in required):
-            return index, found
-        if len(found) > len(best_found):
-            best_index, best_found = index, found
-    missing = "、".join(labels.get(key, key) for key in required if key not in best_found)
-    if best_index is None:
-        raise ValueError(
-            _("在表格前%(scan)s行中没有找到表头，需要以下列：%(missing)s。") % {"scan": scan, "missing": missing}
-        )
-    raise ValueError(_("第%(value)s行的表头缺少以下列：%(missing)s。") % {"value": best_index + 1, "missing": missing})

@@ -2,8 +2,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from common.headers import normalize_header
+
 from .engine import Importer, run_import
-from .headers import normalize_header
 
 
 class ImportCommand(BaseCommand):

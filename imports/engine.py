@@ -18,7 +18,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .headers import Column, HeaderMatch, HeaderMatcher, normalize_header
+from common.headers import Column, HeaderMatch, HeaderMatcher, normalize_header
+
 from .reading import ImportFileError, read_workbook
 
 CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"

@@ -22,9 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from common.headers import normalize_header
 
 from .engine import ImportReport, ensure_may_import, importer_for, run_import
-from .headers import normalize_header
 from .models import HeaderMapping, ImportRecord
 
 logger = logging.getLogger(__name__)

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from cadre.roster.parsing import PHONE, suggest_closest
 from cadre.roster.workbook import template_workbook
-from common.excel import cell_text, compact_text
+from common.excel import TOTAL_ROW_PREFIXES, cell_text, compact_text
+from common.headers import Column
 from common.masking import mask_phone
 from imports.engine import (
     CREATE,
@@ -25,7 +26,6 @@ from imports.engine import (
     Table,
     run_import,
 )
-from imports.headers import Column
 from org.selectors import township_list
 
 from .models import Mentor, MentorKind
@@ -52,7 +52,7 @@ KIND_LABELS = {
 }
 KIND_LOOKUP = {label: code for code, labels in KIND_LABELS.items() for label in labels}
 YES, NO = {"是", "在库", "Y", "1", ""}, {"否", "出库", "已出库", "N", "0"}
-SKIP = ("合计", "示例")  # total rows, and the template's example row
+SKIP = (*TOTAL_ROW_PREFIXES, "示例")  # total rows, and the template's example row
 FIELDS = ("name", "kind", "unit", "post", "phone", "specialties", "max_mentees", "is_active")
 
 

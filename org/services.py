@@ -2,7 +2,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from common.excel import compact_text, find_header_row
+from common.excel import TOTAL_ROW_PREFIXES, compact_text
+from common.headers import Column, HeaderMatcher
 
 from .models import STANDARD_SEATS, County, Seat, Township, Village
 
@@ -23,15 +24,16 @@ def village_get_or_create(*, county_name: str, township_name: str, village_name:
     return village, created
 
 
-# Header names accepted for the three columns of an organization sheet (after NFKC
-# normalisation, so full-width brackets match too).
-UNIT_COLUMNS = {
-    "county": {"县(区)", "县", "区", "县区", "县(市、区)", "县(市)", "县(市区)", "县市区", "区县"},
-    "township": {"乡镇(街道)", "乡镇", "街道", "乡镇街道", "乡镇(街道办)", "镇", "乡"},
-    "village": {"村(社区)", "村", "社区", "村社区", "村(居)", "村(居委会)", "村居"},
-}
-UNIT_LABELS = {"county": "县(区)", "township": "乡镇(街道)", "village": "村(社区)"}
-_TOTAL_ROW_PREFIXES = ("合计", "总计", "小计", "共计")
+# The three columns of an organization sheet and the names files use for them (matched
+# as the importers match theirs: see common.headers).
+UNIT_COLUMNS = (
+    Column(
+        "county", "县(区)", frozenset({"县", "区", "县区", "县(市、区)", "县(市)", "县(市区)", "县市区", "区县"}), True
+    ),
+    Column("township", "乡镇(街道)", frozenset({"乡镇", "街道", "乡镇街道", "乡镇(街道办)", "镇", "乡"}), True),
+    Column("village", "村(社区)", frozenset({"村", "社区", "村社区", "村(居)", "村(居委会)", "村居"}), True),
+)
+UNIT_LABELS = {c.key: c.header for c in UNIT_COLUMNS}
 
 
 def units_import(*, rows: list[list], dry_run: bool = False) -> dict:
@@ -44,10 +46,18 @@ def units_import(*, rows: list[list], dry_run: bool = False) -> dict:
     Returns the counts: counties_created, townships_created, villages_created,
     villages_existing, seats_created and rows (distinct villages in the sheet).
     """
-    try:
-        header_index, cols = find_header_row(rows, UNIT_COLUMNS, labels=UNIT_LABELS)
-    except ValueError as exc:
-        raise ValidationError(str(exc)) from None
+    header = HeaderMatcher(UNIT_COLUMNS).find_header(rows, least=1)
+    if header is None:
+        raise ValidationError(
+            _("在表格前10行中没有找到表头，需要以下列：%(missing)s。") % {"missing": "、".join(UNIT_LABELS.values())}
+        )
+    missing = header.missing(UNIT_COLUMNS)
+    if missing:
+        raise ValidationError(
+            _("第%(row)s行的表头缺少以下列：%(missing)s。")
+            % {"row": header.row + 1, "missing": "、".join(c.header for c in missing)}
+        )
+    header_index, cols = header.row, header.fields
 
     max_length = {
         "county": County._meta.get_field("name").max_length,
@@ -62,7 +72,7 @@ def units_import(*, rows: list[list], dry_run: bool = False) -> dict:
         values = {key: compact_text(row[col]) if col < len(row) else "" for key, col in cols.items()}
         if not any(values.values()):
             continue
-        if any(value.startswith(_TOTAL_ROW_PREFIXES) for value in values.values()):
+        if any(value.startswith(TOTAL_ROW_PREFIXES) for value in values.values()):
             continue
         line = index + 1
         row_ok = True

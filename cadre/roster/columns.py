@@ -2,7 +2,7 @@
 the coded fields are written in Chinese. One list serves the importer, the blank template
 and the export, so a file the system writes always reads back the same."""
 
-from imports.headers import Column
+from common.headers import Column
 
 from ..models import Education, Gender, PoliticalStatus, Source, Tier
 

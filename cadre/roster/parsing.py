@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from common.excel import cell_text, compact_text
+from common.excel import TOTAL_ROW_PREFIXES, cell_text, compact_text
 from common.idcard import normalize_id_number, parse_id_number
 from common.models import PHONE_PATTERN
 from imports.engine import Progress, RowError, Table, no_progress
@@ -20,19 +20,8 @@ from ..models import PARTY_MEMBERS, Cadre, Gender, Tier
 from .columns import CHOICE_LABELS, COLUMNS_BY_KEY, EXAMPLE_MARK, code_lookup
 from .dates import DateError, Precision, parse_roster_date, same_as
 
-SKIP_PREFIXES = (
-    "合计",
-    "总计",
-    "小计",
-    "共计",
-    "填表人",
-    "制表人",
-    "审核人",
-    "负责人",
-    "填报人",
-    "备注：",
-    "说明",
-)
+# Total rows, and the signature and remark lines below a table.
+SKIP_PREFIXES = (*TOTAL_ROW_PREFIXES, "填表人", "制表人", "审核人", "负责人", "填报人", "备注：", "说明")
 PHONE = re.compile(PHONE_PATTERN)
 PROGRESS_EVERY = 2000  # rows between two progress reports
 # Where a number cell was used for the ID, Excel keeps 15 significant digits at most.

@@ -4,7 +4,7 @@ could be two fields or none, left for the user to choose."""
 import pytest
 
 from cadre.roster.columns import ROSTER_COLUMNS
-from imports.headers import HeaderMatcher, normalize_header
+from common.headers import HeaderMatcher, normalize_header
 
 MATCHER = HeaderMatcher(ROSTER_COLUMNS)
 
