@@ -126,22 +126,26 @@ def import_remap(*, user: User, record: ImportRecord, choices: dict[str, str], s
         _enqueue(check_import, record.pk)
 
 
-def _failed(record_id: Any, exc: Exception) -> None:
-    logger.exception("import %s failed", record_id, exc_info=exc)
-    record = ImportRecord.objects.get(pk=record_id)
-    _refuse(record, [_("处理文件时出错，未导入任何数据。请稍后重试，或联系管理员。")])
+def _run_step(record_id: Any, state: str, step: Callable[[ImportRecord], None]) -> None:
+    """Run a background step on a record that is still in ``state`` (a task delivered twice
+    does nothing the second time); an unexpected error refuses the record, so its page
+    never spins forever, and is raised for the worker's log."""
+    record = ImportRecord.objects.select_related("user").get(pk=record_id)
+    if record.state != state:
+        return
+    try:
+        step(record)
+    except Exception:
+        logger.exception("import %s failed", record_id)
+        _refuse(
+            ImportRecord.objects.get(pk=record_id), [_("处理文件时出错，未导入任何数据。请稍后重试，或联系管理员。")]
+        )
+        raise
 
 
 def import_check(record_id: Any) -> None:
     """The background check of an uploaded file (a dry run): the preview."""
-    record = ImportRecord.objects.select_related("user").get(pk=record_id)
-    if record.state != ImportRecord.State.CHECKING:
-        return
-    try:
-        _check(record)
-    except Exception as exc:
-        _failed(record_id, exc)
-        raise
+    _run_step(record_id, ImportRecord.State.CHECKING, _check)
 
 
 def _check(record: ImportRecord) -> None:
@@ -224,14 +228,7 @@ def import_confirm(*, user: User, record_id: uuid.UUID | str) -> ImportRecord:
 
 def import_apply(record_id: Any) -> None:
     """The background import of a confirmed preview, all or nothing."""
-    record = ImportRecord.objects.select_related("user").get(pk=record_id)
-    if record.state != ImportRecord.State.IMPORTING:
-        return
-    try:
-        _apply_confirmed(record)
-    except Exception as exc:
-        _failed(record_id, exc)
-        raise
+    _run_step(record_id, ImportRecord.State.IMPORTING, _apply_confirmed)
 
 
 def _apply_confirmed(record: ImportRecord) -> None:

@@ -169,3 +169,19 @@ class TestCommandLineMapping:
     def test_a_map_to_an_unknown_field_says_which_fields_exist(self, county_user, own_words_file):
         with pytest.raises(CommandError, match="没有名为“人员”的字段，可选：序号、乡镇"):
             call_command("import_roster", str(own_words_file), "--user", "county", "--map", "人员类型=人员")
+
+
+def test_a_step_that_fails_unexpectedly_refuses_the_record_instead_of_spinning(county_user):
+    from imports.services import import_check
+
+    record = ImportRecord.objects.create(
+        user=county_user, kind="roster", filename="花名册.xlsx", sha256="0" * 64, file="roster_imports/gone.bin"
+    )
+    with pytest.raises(FileNotFoundError):
+        import_check(record.pk)
+    record.refresh_from_db()
+    assert (record.state, record.refused_reason) == (
+        ImportRecord.State.REFUSED,
+        "处理文件时出错，未导入任何数据。请稍后重试，或联系管理员。",
+    )
+    import_check(record.pk)  # delivered again: nothing to do
