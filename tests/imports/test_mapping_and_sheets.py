@@ -11,6 +11,7 @@ from openpyxl import Workbook
 
 from cadre.models import Cadre
 from imports.models import HeaderMapping, ImportRecord
+from tests.queries import REQUEST_TRANSACTION
 from tests.roster_files import HEADER, person, write_roster
 
 pytestmark = pytest.mark.django_db
@@ -185,3 +186,28 @@ def test_a_step_that_fails_unexpectedly_refuses_the_record_instead_of_spinning(c
         "处理文件时出错，未导入任何数据。请稍后重试，或联系管理员。",
     )
     import_check(record.pk)  # delivered again: nothing to do
+
+
+class TestQueryCounts:
+    @pytest.mark.parametrize("people", [2, 40])
+    def test_the_record_page_does_not_grow_with_the_file(
+        self, login, county_user, tmp_path, village, people, django_assert_num_queries
+    ):
+        path = write_roster(tmp_path / "花名册.xlsx", [person(seq=100 + i, name=f"人{i}") for i in range(people)])
+        client = login(county_user)
+        record = _upload(client, path).context["record"]
+        # session, user, the record (the preview is stored with it)
+        with django_assert_num_queries(3 + REQUEST_TRANSACTION):
+            assert client.get(reverse("imports:record", args=[record.pk])).status_code == 200
+
+    @pytest.mark.parametrize("mappings", [1, 30])
+    def test_the_mappings_page(self, login, township_secretary, mappings, django_assert_num_queries):
+        for i in range(mappings):
+            HeaderMapping.objects.create(
+                kind="roster", township=township_secretary.township, header=f"列{i}", field="source",
+                chosen_by=township_secretary,
+            )  # fmt: skip
+        client = login(township_secretary)
+        # session, user, the mappings with their units and who chose them
+        with django_assert_num_queries(3 + REQUEST_TRANSACTION):
+            assert client.get(reverse("imports:mappings")).status_code == 200
