@@ -47,7 +47,6 @@ class ParsedRow:
 class ParsedSheet:
     rows: list[ParsedRow]
     present: set[str]  # the column keys this file has; absent columns are left as they are
-    errors: list[RowError]  # file-level problems
 
 
 class VillageIndex:
@@ -121,7 +120,7 @@ def parse_table(table: Table, *, user, progress: Progress = no_progress) -> Pars
             progress(checked=count)
     _mark_duplicates(parsed_rows)
     progress(checked=len(table.rows))
-    return ParsedSheet(rows=parsed_rows, present=table.present | {"birth_date", "gender"}, errors=[])
+    return ParsedSheet(rows=parsed_rows, present=table.present | {"birth_date", "gender"})
 
 
 def _skippable(raw: dict) -> bool:
