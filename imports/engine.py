@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.excel import TOTAL_ROW_PREFIXES
 from common.headers import Column, HeaderMatch, HeaderMatcher, normalize_header
 
 from .reading import ImportFileError, read_workbook
@@ -211,7 +212,9 @@ def build_table(
             cells = rows[index]
             raw = {key: cells[col] if col < len(cells) else "" for key, col in cols.items()}
             table.rows.append(SourceRow(row=index + 1, raw=raw, sheet=sheet_label))
-            info.rows += 1
+            texts = [normalize_header(v) for v in raw.values()]
+            if any(texts) and not next(t for t in texts if t).startswith(TOTAL_ROW_PREFIXES):
+                info.rows += 1  # what the sheets panel shows: rows with data, not blanks or totals
     table.present = present or set()
     skip_required = set(optional)
     if found:

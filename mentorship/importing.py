@@ -2,12 +2,13 @@
 township + name + phone: the same file imported twice changes nothing."""
 
 import hashlib
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
+from accounts.models import Role, User
 from cadre.roster.parsing import PHONE, suggest_closest
 from cadre.roster.workbook import template_workbook
 from common.excel import TOTAL_ROW_PREFIXES, cell_text, compact_text
@@ -56,14 +57,16 @@ SKIP = (*TOTAL_ROW_PREFIXES, "示例")  # total rows, and the template's example
 FIELDS = ("name", "kind", "unit", "post", "phone", "specialties", "max_mentees", "is_active")
 
 
-def mentor_import(source, *, user, dry_run: bool, filename: str | None = None, **options) -> ImportReport:
+def mentor_import(
+    source: Any, *, user: User, dry_run: bool, filename: str | None = None, **options: Any
+) -> ImportReport:
     """Import a mentor pool file (path, bytes or file object) through the import engine;
     ``options`` as for imports.engine.run_import."""
     return run_import(MENTOR_IMPORTER, source, user=user, dry_run=dry_run, filename=filename, **options)
 
 
 def _import_rows(
-    table: Table, *, report: ImportReport, user, dry_run: bool, expected_digest: str | None, progress: Progress
+    table: Table, *, report: ImportReport, user: User, dry_run: bool, expected_digest: str | None, progress: Progress
 ) -> None:
     """The mentor pool's row rule: keyed on township + name + phone, all or nothing."""
     townships = {t.name: t for t in township_list(user=user)}
@@ -133,7 +136,7 @@ MENTOR_IMPORTER = Importer(
 
 
 def _parse(raw: dict, outcome: RowOutcome, townships: dict, own: str | None) -> dict:
-    def error(column, message):
+    def error(column: str, message: str) -> None:
         outcome.errors.append(RowError(outcome.row, column, message, sheet=outcome.sheet))
 
     values = {}
