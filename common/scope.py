@@ -59,6 +59,10 @@ class Scope:
         return self.county_ids is None and self.township_id is None
 
     @property
+    def is_nothing(self) -> bool:
+        return self.township_id is None and self.county_ids == frozenset()
+
+    @property
     def is_township(self) -> bool:
         return self.township_id is not None
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("org/", include("cadre.org_urls")),
     path("mentorship/", include("mentorship.urls")),
     path("imports/", include("imports.urls")),
+    path("assessment/", include("assessment.urls")),
     path("api/v1/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

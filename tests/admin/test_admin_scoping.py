@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from rest_framework.authtoken.models import Token
 
 from accounts.models import User
+from assessment.models import Assignment, AssignmentKind, Deed
 from cadre.models import Cadre, Status
 from cadre.services import cadre_update
 from common.masking import mask_id_number, mask_phone
@@ -22,8 +23,11 @@ from imports.models import HeaderMapping, ImportRecord
 from mentorship.models import ActivityForm, CountyPolicy, Mentor, MentoringLog, Pairing
 from org.models import County, Seat, Township, Village
 from tests.factories import (
+    AssignmentFactory,
+    AssignmentKindFactory,
     CadreFactory,
     CountyFactory,
+    DeedFactory,
     MentorFactory,
     MentoringLogFactory,
     PairingFactory,
@@ -36,7 +40,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = ("accounts", "org", "imports", "cadre", "mentorship")
+OUR_APPS = ("accounts", "org", "imports", "cadre", "mentorship", "assessment")
 
 
 @dataclass
@@ -53,6 +57,9 @@ class CountyData:
     policy: CountyPolicy
     roster_import: ImportRecord
     mapping: HeaderMapping
+    kind: AssignmentKind
+    assignment: Assignment
+    deed: Deed
 
     def of(self, model):
         """This county's record of a registered model."""
@@ -69,6 +76,9 @@ class CountyData:
             CountyPolicy: self.policy,
             ImportRecord: self.roster_import,
             HeaderMapping: self.mapping,
+            AssignmentKind: self.kind,
+            Assignment: self.assignment,
+            Deed: self.deed,
         }[model]
 
 
@@ -88,10 +98,12 @@ def build_county(tag: str, *, staff: User | None = None, phone: str) -> CountyDa
         user=staff, kind="roster", filename=f"{tag}花名册.xlsx", sha256="0" * 64
     )
     mapping = HeaderMapping.objects.create(kind="roster", township=township, header=f"{tag}类型", field="source")
+    kind = AssignmentKindFactory(county=county, name=f"{tag}专班")
+    deed = DeedFactory(assignment=AssignmentFactory(cadre=cadre, kind=kind, created_by=staff))
     return CountyData(
         county=county, township=township, village=village, seat=village.seats.order_by("post").first(),
         cadre=cadre, staff=staff, mentor=mentor, pairing=pairing, log=log, policy=policy,
-        roster_import=roster_import, mapping=mapping,
+        roster_import=roster_import, mapping=mapping, kind=kind, assignment=deed.assignment, deed=deed,
     )  # fmt: skip
 
 
@@ -300,7 +312,9 @@ class TestDeleting:
     def test_county_staff_add_no_county(self, as_b):
         assert as_b.get(url(County, "add")).status_code == 403
 
-    @pytest.mark.parametrize("model", [Pairing, MentoringLog, CountyPolicy, ImportRecord, HeaderMapping])
+    @pytest.mark.parametrize(
+        "model", [Pairing, MentoringLog, CountyPolicy, ImportRecord, HeaderMapping, Assignment, Deed]
+    )
     def test_records_with_their_own_pages_are_view_only_even_for_superusers(self, as_root, b, model):
         assert as_root.get(url(model, "add")).status_code == 403
         response = as_root.get(url(model, "change", b.of(model).pk))

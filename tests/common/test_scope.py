@@ -5,14 +5,18 @@ import pytest
 from django.apps import apps
 
 from accounts.models import Role
+from assessment.models import Assignment, AssignmentKind, Deed
 from cadre.models import Cadre
 from common.scope import Scope, ScopedQuerySet
 from imports.models import HeaderMapping, ImportRecord
 from mentorship.models import CountyPolicy, FormRequirement, Mentor, MentoringLog, Pairing
 from org.models import County, Seat, Township, Village
 from tests.factories import (
+    AssignmentFactory,
+    AssignmentKindFactory,
     CadreFactory,
     CountyFactory,
+    DeedFactory,
     MentoringLogFactory,
     PairingFactory,
     TownshipFactory,
@@ -39,6 +43,8 @@ def _county_data(name: str, seq: int) -> dict:
     requirement = FormRequirement.objects.create(policy=policy, form="talk", every_months=3)
     upload = ImportRecord.objects.create(user=staff, kind="roster", filename="花名册.xlsx", sha256="0" * 64)
     mapping = HeaderMapping.objects.create(kind="roster", township=township, header="人员类型", field="source")
+    kind = AssignmentKindFactory(county=county, name=f"{name}专班")
+    deed = DeedFactory(assignment=AssignmentFactory(cadre=log.pairing.cadre, kind=kind, created_by=staff))
     pairing = log.pairing
     return {
         County: county,
@@ -53,6 +59,9 @@ def _county_data(name: str, seq: int) -> dict:
         FormRequirement: requirement,
         ImportRecord: upload,
         HeaderMapping: mapping,
+        AssignmentKind: kind,
+        Assignment: deed.assignment,
+        Deed: deed,
         apps.get_model("accounts", "User"): staff,
         "township": township,
     }

@@ -3,12 +3,16 @@ own module and re-exports its public names here, so ``from tests.factories impor
 works for every factory."""
 
 from .accounts import PASSWORD, UserFactory, leader_user, township_user
+from .assessment import AssignmentFactory, AssignmentKindFactory, DeedFactory, builtin_kind
 from .cadre import CadreFactory, make_id_number
 from .mentorship import MentorFactory, MentoringLogFactory, PairingFactory
 from .org import CountyFactory, TownshipFactory, VillageFactory
 
 __all__ = [
     "PASSWORD",
+    "AssignmentFactory",
+    "AssignmentKindFactory",
+    "DeedFactory",
     "CadreFactory",
     "CountyFactory",
     "MentorFactory",
@@ -17,6 +21,7 @@ __all__ = [
     "TownshipFactory",
     "UserFactory",
     "VillageFactory",
+    "builtin_kind",
     "leader_user",
     "make_id_number",
     "township_user",
