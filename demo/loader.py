@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from demo import cadre
+from demo.assessment import AssignmentDemo
 from demo.mentorship import MentoringDemo
 
-BUILDERS = (MentoringDemo,)
+BUILDERS = (MentoringDemo, AssignmentDemo)
 
 
 @dataclass

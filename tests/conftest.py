@@ -79,10 +79,11 @@ def login(client):
 
 
 @pytest.fixture
-def celery_worker(transactional_db, settings):
+def celery_worker(django_db_serialized_rollback, transactional_db, settings):
     """A real Celery worker, in a thread of the test process, taking tasks from the test
     Redis and working on the test database (hence transactional: it sees committed data).
-    Tasks are sent to it, not run in-process: Celery reads the setting live from Django's."""
+    Tasks are sent to it, not run in-process: Celery reads the setting live from Django's.
+    The database is restored afterwards with the rows data migrations wrote (built-in kinds)."""
     from celery.contrib.testing.worker import start_worker
 
     from config.celery_app import app

@@ -63,7 +63,7 @@ class TestOneFullTimePostAtATime:
         assert exc.value.message_dict == {"ended_on": ["结束日期不能早于开始日期。"]}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the built-in kinds for later tests
 def test_two_requests_racing_for_one_persons_time(county_user, cadre):
     """Both check, both would pass; the lock on the reserve makes the second see the first."""
     barrier, results = threading.Barrier(2), []

@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Max
 
 from accounts.models import Role, User
+from assessment.models import Assignment, Deed
 from cadre.models import COLLEGE_OR_ABOVE, Cadre, Status
 from common.idcard import age_on, parse_id_number
 from demo.cadre import DEMO_PASSWORD, REFERENCE_DATE, demo_plan
@@ -39,6 +40,8 @@ def snapshot():
         "active_pairings": Pairing.objects.filter(ended_on__isnull=True).count(),
         "logs": MentoringLog.objects.count(),
         "mentoring_history": Mentor.history.count() + Pairing.history.count() + MentoringLog.history.count(),
+        "assignments": Assignment.objects.count(),
+        "deeds": Deed.objects.count(),
     }
 
 
@@ -78,6 +81,12 @@ def test_load_demo_builds_a_realistic_county_once():
     for township in Township.objects.annotate(n=Count("villages")):
         names = list(township.villages.values_list("name", flat=True))
         assert len(names) == len(set(names)) and 9 <= len(names) <= 11
+    # Frontline assignments for about two in five reserves, through the service's rules.
+    assignments = Assignment.objects.select_related("kind")
+    cadres_with = assignments.values("cadre").distinct().count()
+    assert 0.3 < cadres_with / Cadre.objects.count() < 0.5
+    assert Deed.objects.filter(publicized=True).exists() and any(a.too_short for a in assignments)
+    assert "一线历练" in output
     # Every village has its standard seats, most of them held, a few vacant.
     seats = Seat.objects.all()
     assert seats.values("village").distinct().count() == Village.objects.count()

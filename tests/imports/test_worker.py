@@ -43,7 +43,7 @@ def _wait(record, state, *, seen: list, timeout=240):
     raise AssertionError(f"still {record.state} after {timeout} s")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_county_file_is_checked_and_imported_by_the_worker(celery_worker, client, county_user, village, tmp_path):
     data = _county_file(tmp_path / "全县.xlsx", ROWS).read_bytes()
     record = import_upload(user=county_user, kind="roster", filename="全县.xlsx", data=data)

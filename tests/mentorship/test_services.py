@@ -246,7 +246,7 @@ class TestOverdue:
         assert list(reserves_without_mentor(user=township_secretary)) == []
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 class TestConcurrency:
     """Two requests racing on PostgreSQL: one wins, the other gets a clear error."""
 
