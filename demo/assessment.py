@@ -62,8 +62,6 @@ class AssignmentDemo:
     """Hears of every reserve the cadre builder creates and, at the end, records the
     assignments of about two in five (only when the county has none yet)."""
 
-    county = None
-
     def __init__(self, cadres: cadre_demo.CadreDemo):
         self.admin = cadres.admin
         self.county = cadres.county
