@@ -1,12 +1,27 @@
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from cadre.models import Cadre
+from cadre.models import Cadre, Status
+from mentorship.models import MentoringLog
+from org.models import Township
 
-from .models import Assignment, AssignmentKind, Deed
+from .models import (
+    Assessment,
+    AssessmentYear,
+    Assignment,
+    AssignmentKind,
+    Deed,
+    Grade,
+    IndicatorScore,
+    Submission,
+)
 
 
 def assignment_list(*, user: User) -> QuerySet[Assignment]:
@@ -35,3 +50,106 @@ def cadre_assignments(*, cadre: Cadre, user: User | None = None) -> dict[str, An
         .prefetch_related(Prefetch("deeds", queryset=Deed.objects.order_by("-date", "-pk")))
     )
     return {"assignments": list(assignments), "cadre": cadre}
+
+
+# The annual assessment ---------------------------------------------------------------------
+
+
+def year_list(*, user: User) -> QuerySet[AssessmentYear]:
+    return AssessmentYear.objects.visible_to(user).select_related("county")
+
+
+def year_get(*, user: User, pk: int | str) -> AssessmentYear:
+    return get_object_or_404(year_list(user=user), pk=pk)
+
+
+def submission_for(*, year: AssessmentYear, township_id: int) -> Submission | None:
+    return Submission.objects.filter(year=year, township_id=township_id).first()
+
+
+@dataclass
+class GridRow:
+    """One reserve on the township's grid, with the evidence beside it."""
+
+    cadre: Cadre
+    assessment: Assessment | None
+    scores: dict[int, Decimal]
+    assignments: int  # frontline assignments in the assessment year
+    logs: int  # mentoring log entries in the assessment year
+    suggested_grade: str
+
+
+def grid_rows(*, year: AssessmentYear, township: Township) -> list[GridRow]:
+    """Every reserve of the township (in the reserve pool now), in four queries whatever
+    the township's size: the reserves with their evidence counted in the database, their
+    assessments, and the scores."""
+    start, end = dt.date(year.year, 1, 1), dt.date(year.year, 12, 31)
+    in_year = Q(started_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+    assignments = (
+        Assignment.objects.filter(in_year, cadre=OuterRef("pk")).order_by().values("cadre").annotate(n=Count("pk"))
+    )
+    logs = (
+        MentoringLog.objects.filter(pairing__cadre=OuterRef("pk"), date__range=(start, end))
+        .order_by()
+        .values("pairing__cadre")
+        .annotate(n=Count("pk"))
+    )
+    reserves = list(
+        Cadre.objects.filter(village__township=township, status__in=(Status.RESERVE, Status.KEY_TRAINING))
+        .select_related("village")
+        .annotate(
+            assignment_count=Coalesce(Subquery(assignments.values("n")), 0),
+            log_count=Coalesce(Subquery(logs.values("n")), 0),
+        )
+        .order_by("village__name", "name")
+    )
+    assessments = {a.cadre_id: a for a in Assessment.objects.filter(year=year, cadre__in=reserves)}
+    scores: dict[int, dict[int, Decimal]] = {}
+    for cadre_id, indicator_id, score in IndicatorScore.objects.filter(assessment__in=assessments.values()).values_list(
+        "assessment__cadre_id", "indicator_id", "score"
+    ):
+        scores.setdefault(cadre_id, {})[indicator_id] = score
+    return [
+        GridRow(
+            cadre=c,
+            assessment=assessments.get(c.pk),
+            scores=scores.get(c.pk, {}),
+            assignments=c.assignment_count,
+            logs=c.log_count,
+            suggested_grade=year.suggest_grade(assessments[c.pk].total) if c.pk in assessments else "",
+        )
+        for c in reserves
+    ]
+
+
+def review_table(*, user: User, year: AssessmentYear) -> list[dict[str, Any]]:
+    """Per township in scope: reserves, assessed, 优秀, and the state (未开始 without a
+    submission), in three queries."""
+    townships = list(
+        Township.objects.visible_to(user)
+        .filter(county_id=year.county_id)
+        .annotate(
+            reserves=Count(
+                "villages__cadres", filter=Q(villages__cadres__status__in=(Status.RESERVE, Status.KEY_TRAINING))
+            )
+        )
+        .order_by("name")
+    )
+    submissions = {s.township_id: s for s in Submission.objects.filter(year=year, township__in=townships)}
+    counts = {
+        row["cadre__village__township"]: row
+        for row in Assessment.objects.filter(year=year, cadre__village__township__in=townships)
+        .values("cadre__village__township")
+        .annotate(assessed=Count("pk"), excellent=Count("pk", filter=Q(grade=Grade.EXCELLENT)))
+    }
+    return [
+        {
+            "township": t,
+            "reserves": t.reserves,
+            "assessed": counts.get(t.pk, {}).get("assessed", 0),
+            "excellent": counts.get(t.pk, {}).get("excellent", 0),
+            "quota": year.excellent_quota(t.reserves),
+            "submission": submissions.get(t.pk),
+        }
+        for t in townships
+    ]

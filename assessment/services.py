@@ -1,17 +1,33 @@
 """Every change to frontline assignments and typical deeds goes through here."""
 
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.scoping import can_manage_county
-from cadre.models import Cadre
+from cadre.models import Cadre, Status
+from org.models import Township
 
-from .models import Assignment, AssignmentKind, Deed
+from .models import (
+    DEFAULT_INDICATORS,
+    TRANSITIONS,
+    Assessment,
+    AssessmentYear,
+    Assignment,
+    AssignmentKind,
+    Deed,
+    Grade,
+    Indicator,
+    IndicatorScore,
+    Submission,
+    SubmissionEvent,
+    SubmissionState,
+)
 
 ASSIGNMENT_FIELDS = ("kind", "role", "host_unit", "started_on", "ended_on", "full_time", "hours", "evaluation", "notes")
 DEED_FIELDS = ("title", "text", "date")
@@ -132,3 +148,217 @@ def assignment_kind_save(*, user: User, kind: AssignmentKind, data: dict[str, An
     except IntegrityError:
         raise ValidationError({"name": _("已有同名的岗位类型。")}) from None
     return kind
+
+
+# The assessment year ---------------------------------------------------------------------
+
+ACTIVE = (Status.RESERVE, Status.KEY_TRAINING)
+YEAR_FIELDS = ("deadline", "democratic_required", "excellent_share", "excellent_from", "competent_from", "basic_from")
+
+
+def _ensure_county_staff(user: User, county_id: int) -> None:
+    if not can_manage_county(user) or (user.county_id and user.county_id != county_id):
+        raise PermissionDenied(_("只有县委组织部可以设置考核年度和审定考核结果。"))
+
+
+@transaction.atomic
+def year_open(*, user: User, county_id: int, year: int, data: dict[str, Any]) -> AssessmentYear:
+    """Open a county's assessment year with the default indicators (weights summing to 100)."""
+    _ensure_county_staff(user, county_id)
+    if AssessmentYear.objects.filter(county_id=county_id, year=year).exists():
+        raise ValidationError({"year": _("%(year)s年度考核已经设置。") % {"year": year}})
+    assessment_year = AssessmentYear(
+        county_id=county_id, year=year, **{k: v for k, v in data.items() if k in YEAR_FIELDS}
+    )
+    assessment_year.full_clean()
+    assessment_year.save()
+    Indicator.objects.bulk_create(
+        Indicator(year=assessment_year, name=name, weight=weight, order=order)
+        for order, (name, weight) in enumerate(DEFAULT_INDICATORS, start=1)
+    )
+    return assessment_year
+
+
+@transaction.atomic
+def indicators_set(*, user: User, year: AssessmentYear, weights: list[tuple[str, int]]) -> None:
+    """Replace the year's indicators; their weights must sum to 100, and they are fixed once
+    a township has saved an assessment."""
+    _ensure_county_staff(user, year.county_id)
+    total = sum(weight for _name, weight in weights)
+    if total != 100:
+        raise ValidationError(_("各项指标权重之和应为100，现为%(total)s。") % {"total": total})
+    if Assessment.objects.filter(year=year).exists():
+        raise ValidationError(_("已有乡镇开始填报，考核指标不能再修改。"))
+    year.indicators.all().delete()
+    Indicator.objects.bulk_create(
+        Indicator(year=year, name=name, weight=weight, order=order) for order, (name, weight) in enumerate(weights, 1)
+    )
+
+
+# The township's grid ------------------------------------------------------------------------
+
+ASSESSMENT_FIELDS = (
+    "visible_merits", "latent_merits", "voters", "votes_excellent", "votes_competent", "votes_basic",
+    "votes_incompetent", "grade", "outcome",
+)  # fmt: skip
+VOTE_FIELDS = ("votes_excellent", "votes_competent", "votes_basic", "votes_incompetent")
+
+
+def _township_writable(user: User, township_id: int) -> None:
+    if not user.may_write:
+        raise PermissionDenied(_("您的角色只能查看，不能修改。"))
+    if not Township.objects.visible_to(user).filter(pk=township_id).exists():
+        raise PermissionDenied(_("只能填报本辖区的考核。"))
+
+
+def _submission(year: AssessmentYear, township_id: int) -> Submission:
+    """The township's submission for the year, locked; opened as a draft if there is none."""
+    submission, _created = Submission.objects.get_or_create(year=year, township_id=township_id)
+    return Submission.objects.select_for_update().get(pk=submission.pk)
+
+
+@transaction.atomic
+def assessment_save(*, user: User, year: AssessmentYear, cadre: Cadre, data: dict[str, Any]) -> Assessment:
+    """Save one reserve's row of the grid as a draft: scores per indicator (``data["scores"]``,
+    {indicator id: score or None}), the weighted total, remarks, tallies, grade and outcome."""
+    township_id = cadre.village.township_id
+    _township_writable(user, township_id)
+    if cadre.village.township.county_id != year.county_id:
+        raise PermissionDenied(_("该后备干部不属于本县。"))
+    submission = _submission(year, township_id)
+    if not submission.editable:
+        raise ValidationError(
+            _("本乡镇%(year)s“%(state)s”，不能再修改。") % {"year": year, "state": submission.get_state_display()}
+        )
+    assessment = Assessment.objects.select_for_update().filter(year=year, cadre=cadre).first() or Assessment(
+        year=year, cadre=cadre
+    )
+    for key in ASSESSMENT_FIELDS:
+        if key in data:
+            setattr(
+                assessment, key, data[key] if data[key] is not None else Assessment._meta.get_field(key).get_default()
+            )
+    indicators = list(year.indicators.all())
+    scores = {i.pk: data.get("scores", {}).get(i.pk) for i in indicators}
+    errors = {}
+    for indicator in indicators:
+        score = scores[indicator.pk]
+        if score is not None and not 0 <= score <= 100:
+            errors[f"score_{indicator.pk}"] = _("%(name)s的得分应在0到100之间。") % {"name": indicator.name}
+    votes = sum(getattr(assessment, f) for f in VOTE_FIELDS)
+    if votes > assessment.voters:
+        errors["voters"] = _("各档票数之和（%(votes)s）超过参加测评人数（%(voters)s）。") % {
+            "votes": votes, "voters": assessment.voters,
+        }  # fmt: skip
+    if errors:
+        raise ValidationError(errors)
+    complete = indicators and all(scores[i.pk] is not None for i in indicators)
+    assessment.total = sum(Decimal(scores[i.pk]) * i.weight for i in indicators) / 100 if complete else None
+    assessment.updated_by = user
+    assessment.full_clean(validate_constraints=False)
+    assessment._history_user = user
+    assessment.save()
+    IndicatorScore.objects.filter(assessment=assessment).exclude(
+        indicator_id__in=[pk for pk, score in scores.items() if score is not None]
+    ).delete()
+    for indicator_id, score in scores.items():
+        if score is not None:
+            IndicatorScore.objects.update_or_create(
+                assessment=assessment, indicator_id=indicator_id, defaults={"score": score}
+            )
+    return assessment
+
+
+def grid_save(*, user: User, year: AssessmentYear, rows: dict[Cadre, dict[str, Any]]) -> dict[int, ValidationError]:
+    """Save every row that is right, each in its own savepoint; return the errors of the
+    others by cadre id (their input stays on the page)."""
+    errors = {}
+    for cadre, data in rows.items():
+        try:
+            with transaction.atomic():
+                assessment_save(user=user, year=year, cadre=cadre, data=data)
+        except ValidationError as exc:
+            errors[cadre.pk] = exc
+    return errors
+
+
+# The workflow: township submits, county approves or returns, reopens with a reason ------------
+
+
+def _transition(*, user: User, submission: Submission, action: str, reason: str = "") -> Submission:
+    to = TRANSITIONS.get((SubmissionState(submission.state), action))
+    if to is None:
+        raise ValidationError(_("当前状态为“%(state)s”，不能执行此操作。") % {"state": submission.get_state_display()})
+    SubmissionEvent.objects.create(
+        submission=submission, action=action, from_state=submission.state, to_state=to, reason=reason, user=user
+    )
+    submission.state = to
+    submission.reason = reason
+    submission.save(update_fields=["state", "reason", "updated_at"])
+    return submission
+
+
+def submission_problems(*, year: AssessmentYear, township_id: int) -> list[str]:
+    """What keeps a township from submitting: reserves not (fully) assessed, too many 优秀,
+    missing democratic evaluation. Empty when it may submit."""
+    reserves = list(
+        Cadre.objects.filter(village__township_id=township_id, status__in=ACTIVE).order_by("village__name", "name")
+    )
+    indicator_count = year.indicators.count()
+    assessments = {
+        a.cadre_id: a
+        for a in Assessment.objects.filter(year=year, cadre__in=reserves).annotate(scored=models.Count("scores"))
+    }
+    problems = []
+    incomplete = [
+        c.name
+        for c in reserves
+        if (a := assessments.get(c.pk)) is None or a.scored < indicator_count or not a.grade or not a.outcome
+    ]
+    if incomplete:
+        shown = "、".join(incomplete[:10]) + ("等" if len(incomplete) > 10 else "")
+        problems.append(
+            _("还有%(count)s名后备干部未评完（指标得分、等次和进退留转建议都要填写）：%(names)s。")
+            % {"count": len(incomplete), "names": shown}
+        )
+    excellent = sum(1 for a in assessments.values() if a.grade == Grade.EXCELLENT)
+    quota = year.excellent_quota(len(reserves))
+    if excellent > quota:
+        problems.append(
+            _(
+                "评为优秀的有%(excellent)s人，超过本乡镇名额%(quota)s人（在册后备干部%(count)s名的%(share)s%%，向下取整）。"
+            )
+            % {"excellent": excellent, "quota": quota, "count": len(reserves), "share": year.excellent_share}
+        )
+    if year.democratic_required:
+        missing = [c.name for c in reserves if (a := assessments.get(c.pk)) is not None and not a.voters]
+        if missing:
+            problems.append(
+                _("以下人员未填写民主测评：%(names)s。")
+                % {"names": "、".join(missing[:10]) + ("等" if len(missing) > 10 else "")}
+            )
+    return problems
+
+
+@transaction.atomic
+def submission_submit(*, user: User, year: AssessmentYear, township_id: int) -> Submission:
+    _township_writable(user, township_id)
+    submission = _submission(year, township_id)
+    if submission.editable:
+        problems = submission_problems(year=year, township_id=township_id)
+        if problems:
+            raise ValidationError(problems)
+    return _transition(user=user, submission=submission, action="submit")
+
+
+@transaction.atomic
+def submission_review(*, user: User, submission: Submission, action: str, reason: str = "") -> Submission:
+    """The county's review: ``approve``, ``return`` (with a reason: the township edits
+    again) or ``reopen`` an approved township (with a reason, kept)."""
+    _ensure_county_staff(user, submission.year.county_id)
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if action in ("return", "reopen") and not reason.strip():
+        raise ValidationError({"reason": _("请填写原因。")})
+    if action not in ("approve", "return", "reopen"):
+        raise ValidationError(_("未知的操作。"))
+    return _transition(user=user, submission=submission, action=action, reason=reason.strip())
