@@ -31,6 +31,14 @@ class DateRange(Func):
         super().__init__(start, end, models.Value("[]"))
 
 
+# The kinds of frontline post every county starts with (DOMAIN.md): name, shortest days.
+BUILTIN_KINDS = (
+    ("卡口值守", None), ("宣传排查", None), ("监测点值守", None), ("居家隔离服务保障", None),
+    ("专班（抗疫/拆违/腾退等）", None), ("网格化管理", None), ("跟班学习", 30), ("挂职锻炼", None),
+    ("企业服务", None),
+)  # fmt: skip
+
+
 class AssignmentKindQuerySet(ScopedQuerySet):
     def visible_to(self, who: Any) -> Self:
         """The built-in kinds and those of the counties in scope."""

@@ -14,6 +14,7 @@ from cadre.models import Cadre, Status
 from org.models import Township
 
 from .models import (
+    BUILTIN_KINDS,
     DEFAULT_INDICATORS,
     TRANSITIONS,
     Assessment,
@@ -124,6 +125,17 @@ def deed_set_publicized(*, user: User, deed: Deed, publicized: bool) -> Deed:
 
 
 KIND_FIELDS = ("name", "min_days", "order")
+
+
+def builtin_kinds() -> dict[str, AssignmentKind]:
+    """The built-in kinds by name, made where missing (a data migration adds them; a
+    database emptied by a test, or restored from a dump without them, gets them back)."""
+    kinds = {}
+    for order, (name, min_days) in enumerate(BUILTIN_KINDS, start=1):
+        kinds[name], _created = AssignmentKind.objects.get_or_create(
+            county=None, name=name, defaults={"min_days": min_days, "order": order}
+        )
+    return kinds
 
 
 @transaction.atomic

@@ -9,4 +9,7 @@ urlpatterns = [
     path("assignments/new/", views.AssignmentFormView.as_view(), name="assignment-create"),
     path("assignments/<int:pk>/", views.AssignmentDetailView.as_view(), name="assignment-detail"),
     path("assignments/<int:pk>/edit/", views.AssignmentFormView.as_view(), name="assignment-update"),
+    path("years/", views.YearListView.as_view(), name="year-list"),
+    path("years/<int:pk>/grid/", views.GridView.as_view(), name="grid"),
+    path("years/<int:pk>/review/", views.ReviewView.as_view(), name="review"),
 ]

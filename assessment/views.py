@@ -1,18 +1,26 @@
+from decimal import Decimal, InvalidOperation
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
 from accounts.mixins import WriteRequiredMixin
-from accounts.scoping import can_manage_county, can_write
-from common.forms import add_service_errors
+from accounts.models import Role
+from accounts.scoping import can_manage_county, can_write, user_county_id
+from common.forms import BootstrapFormMixin, DateInput, add_service_errors
 from common.views import ServiceFormMixin
+from org.selectors import township_list
 
 from . import selectors, services
 from .filters import AssignmentFilter
 from .forms import AssignmentForm, DeedForm
+from .models import AssessmentYear, Grade, Outcome, Submission
 
 
 class AssignmentListView(FilterView):
@@ -94,3 +102,181 @@ class AssignmentDetailView(TemplateView):
                 messages.success(request, _("已添加典型事迹。"))
                 return redirect(assignment)
         return self.render_to_response(self.get_context_data(assignment=assignment, deed_form=form))
+
+
+# The annual assessment ---------------------------------------------------------------------
+
+
+class YearForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = AssessmentYear
+        fields = ("year", "deadline", "excellent_share", "democratic_required",
+                  "excellent_from", "competent_from", "basic_from")  # fmt: skip
+        widgets = {"deadline": DateInput()}
+
+
+class YearListView(TemplateView):
+    """The assessment years; county staff open a new one."""
+
+    template_name = "assessment/year_list.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return {
+            **super().get_context_data(**kwargs),
+            "years": selectors.year_list(user=user),
+            "form": kwargs.get("form") or self.new_year_form(),
+            "is_township": user.role == Role.TOWNSHIP,
+        }
+
+    def new_year_form(self) -> YearForm | None:
+        if not can_manage_county(self.request.user):
+            return None
+        return YearForm(initial={"year": timezone.localdate().year})
+
+    def post(self, request):
+        if not can_manage_county(request.user):
+            raise PermissionDenied(_("只有县委组织部可以设置考核年度。"))
+        form = YearForm(request.POST)
+        county_id = user_county_id(request.user)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                year = services.year_open(user=request.user, county_id=county_id, year=data.pop("year"), data=data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("已设置%(year)s，默认8项考核指标。") % {"year": year})
+                return redirect("assessment:year-list")
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+INT_FIELDS = ("voters", "votes_excellent", "votes_competent", "votes_basic", "votes_incompetent")
+TEXT_FIELDS = ("visible_merits", "latent_merits", "grade", "outcome")
+
+
+def _grid_rows_from_post(post, rows, indicators) -> tuple[dict, dict]:
+    """The posted grid as {cadre: data} for the service, and the rows whose numbers could
+    not be read, with the message (so nothing typed is lost)."""
+    data, errors = {}, {}
+    for row in rows:
+        prefix = f"r{row.cadre.pk}-"
+        values = {"scores": {}}
+        try:
+            for indicator in indicators:
+                text = post.get(f"{prefix}s{indicator.pk}", "").strip()
+                values["scores"][indicator.pk] = Decimal(text) if text else None
+            for name in INT_FIELDS:
+                text = post.get(prefix + name, "").strip()
+                values[name] = int(text) if text else 0
+        except (InvalidOperation, ValueError):
+            errors[row.cadre.pk] = [_("得分和票数须填写数字。")]
+            continue
+        for name in TEXT_FIELDS:
+            values[name] = post.get(prefix + name, "").strip()
+        data[row.cadre] = values
+    return data, errors
+
+
+class GridView(WriteRequiredMixin, TemplateView):
+    """The township's grid: every reserve with scores, remarks, tallies, grade and outcome,
+    the evidence beside each; saved as a draft (all at once), then submitted."""
+
+    template_name = "assessment/grid.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.year = selectors.year_get(user=request.user, pk=kwargs["pk"])
+        townships = township_list(user=request.user).filter(county_id=self.year.county_id)
+        wanted = request.GET.get("township") or request.POST.get("township")
+        self.township = townships.filter(pk=wanted).first() if wanted and wanted.isdigit() else None
+        if self.township is None and request.user.role == Role.TOWNSHIP:
+            self.township = townships.first()
+        self.townships = townships
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = {**super().get_context_data(**kwargs), "year": self.year, "townships": self.townships,
+                   "township": self.township}  # fmt: skip
+        if self.township is None:
+            return context
+        indicators = list(self.year.indicators.all())
+        rows = kwargs.get("rows") or selectors.grid_rows(year=self.year, township=self.township)
+        submission = selectors.submission_for(year=self.year, township_id=self.township.pk)
+        return {
+            **context,
+            "indicators": indicators,
+            "rows": rows,
+            "posted": kwargs.get("posted"),
+            "row_errors": kwargs.get("row_errors", {}),
+            "submission": submission,
+            "editable": submission is None or submission.editable,
+            "quota": self.year.excellent_quota(len(rows)),
+            "grades": Grade.choices,
+            "outcomes": Outcome.choices,
+        }
+
+    def post(self, request, pk):
+        if self.township is None:
+            raise PermissionDenied(_("请选择乡镇。"))
+        rows = selectors.grid_rows(year=self.year, township=self.township)
+        indicators = list(self.year.indicators.all())
+        data, row_errors = _grid_rows_from_post(request.POST, rows, indicators)
+        failed = services.grid_save(user=request.user, year=self.year, rows=data)
+        row_errors |= {cadre_id: exc.messages for cadre_id, exc in failed.items()}
+        if row_errors:
+            messages.error(
+                request, _("有%(count)s行未保存，请按提示修改；其余各行已保存。") % {"count": len(row_errors)}
+            )
+            return self.render_to_response(self.get_context_data(rows=rows, posted=request.POST, row_errors=row_errors))
+        if "submit" in request.POST:
+            try:
+                services.submission_submit(user=request.user, year=self.year, township_id=self.township.pk)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(
+                    request, _("已上报%(township)s的考核结果，等待县委组织部审定。") % {"township": self.township}
+                )
+        else:
+            messages.success(request, _("已保存草稿。"))
+        return redirect(f"{reverse('assessment:grid', args=[pk])}?township={self.township.pk}")
+
+
+class ReviewView(TemplateView):
+    """The county's review: progress per township; approve, return or reopen with a reason."""
+
+    template_name = "assessment/review.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.year = selectors.year_get(user=request.user, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "year": self.year,
+            "rows": selectors.review_table(user=self.request.user, year=self.year),
+            "can_review": can_manage_county(self.request.user),
+        }
+
+    def post(self, request, pk):
+        submission = get_object_or_404(
+            Submission.objects.visible_to(request.user).select_related("year", "township"),
+            pk=request.POST.get("submission"), year=self.year,
+        )  # fmt: skip
+        try:
+            submission = services.submission_review(
+                user=request.user, submission=submission, action=request.POST.get("action", ""),
+                reason=request.POST.get("reason", ""),
+            )  # fmt: skip
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, f"{submission.township}：{message}")
+        else:
+            messages.success(
+                request,
+                _("%(township)s：%(state)s。")
+                % {"township": submission.township, "state": submission.get_state_display()},
+            )
+        return redirect("assessment:review", pk)

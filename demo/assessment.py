@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from assessment.models import Assignment, AssignmentKind, Deed, Evaluation
-from assessment.services import assignment_create, deed_create, deed_set_publicized
+from assessment.models import Assignment, Deed, Evaluation
+from assessment.services import assignment_create, builtin_kinds, deed_create, deed_set_publicized
 from cadre.models import Cadre
 from demo import cadre as cadre_demo
 
@@ -67,7 +67,7 @@ class AssignmentDemo:
         self.county = cadres.county
         self.load = not Assignment.objects.filter(cadre__village__township__county=cadres.county).exists()
         self.result = AssignmentResult()
-        self.kinds = {k.name: k for k in AssignmentKind.objects.filter(county=None, name__in=KINDS)}
+        self.kinds = builtin_kinds()
 
     def cadre_created(self, cadre: Cadre) -> None:
         if self.load:

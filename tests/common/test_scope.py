@@ -1,11 +1,24 @@
 """Scope values and ``visible_to`` on every scoped model: a county sees its own rows, a
 township its township's, a city several counties, a job a scope without any user."""
 
+import datetime as dt
+
 import pytest
 from django.apps import apps
 
 from accounts.models import Role
-from assessment.models import Assignment, AssignmentKind, Deed
+from assessment.models import (
+    Assessment,
+    AssessmentYear,
+    Assignment,
+    AssignmentKind,
+    Deed,
+    Indicator,
+    IndicatorScore,
+    Submission,
+    SubmissionEvent,
+)
+from assessment.services import assessment_save, submission_submit, year_open
 from cadre.models import Cadre
 from common.scope import Scope, ScopedQuerySet
 from imports.models import HeaderMapping, ImportRecord
@@ -45,6 +58,11 @@ def _county_data(name: str, seq: int) -> dict:
     mapping = HeaderMapping.objects.create(kind="roster", township=township, header="人员类型", field="source")
     kind = AssignmentKindFactory(county=county, name=f"{name}专班")
     deed = DeedFactory(assignment=AssignmentFactory(cadre=log.pairing.cadre, kind=kind, created_by=staff))
+    year = year_open(user=staff, county_id=county.pk, year=2026, data={"deadline": dt.date(2026, 12, 20)})
+    scores = {i.pk: 80 for i in year.indicators.all()}
+    data = {"scores": scores, "voters": 10, "grade": "competent", "outcome": "stay"}
+    assessment = assessment_save(user=staff, year=year, cadre=log.pairing.cadre, data=data)
+    submission = submission_submit(user=staff, year=year, township_id=township.pk)
     pairing = log.pairing
     return {
         County: county,
@@ -62,6 +80,12 @@ def _county_data(name: str, seq: int) -> dict:
         AssignmentKind: kind,
         Assignment: deed.assignment,
         Deed: deed,
+        AssessmentYear: year,
+        Indicator: year.indicators.first(),
+        Assessment: assessment,
+        IndicatorScore: assessment.scores.first(),
+        Submission: submission,
+        SubmissionEvent: submission.events.get(),
         apps.get_model("accounts", "User"): staff,
         "township": township,
     }

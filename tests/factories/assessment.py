@@ -3,6 +3,7 @@ import datetime as dt
 import factory
 
 from assessment.models import Assignment, AssignmentKind, Deed
+from assessment.services import builtin_kinds
 
 from .accounts import UserFactory
 from .cadre import CadreFactory
@@ -11,10 +12,7 @@ from .cadre import CadreFactory
 def builtin_kind(name: str = "网格化管理") -> AssignmentKind:
     """A built-in kind (a data migration adds them; a transactional test's flush removes
     them, so they are made again where missing)."""
-    kind, _created = AssignmentKind.objects.get_or_create(
-        county=None, name=name, defaults={"min_days": 30 if name == "跟班学习" else None}
-    )
-    return kind
+    return builtin_kinds()[name]
 
 
 class AssignmentKindFactory(factory.django.DjangoModelFactory):

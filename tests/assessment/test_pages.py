@@ -1,0 +1,92 @@
+"""The assessment pages as the people use them: the county opens a year, the township
+fills its grid and submits, the county reviews."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from assessment.models import Assessment, AssessmentYear, Grade, Outcome, SubmissionState
+from assessment.services import year_open
+from tests.factories import CadreFactory, make_id_number
+from tests.queries import REQUEST_TRANSACTION
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def year(county_user, county):
+    return year_open(user=county_user, county_id=county.pk, year=2026, data={"deadline": dt.date(2026, 12, 20)})
+
+
+def grid_url(year, township):
+    return f"{reverse('assessment:grid', args=[year.pk])}?township={township.pk}"
+
+
+def row(year, cadre, score="80", voters="20", grade=Grade.COMPETENT):
+    data = {f"r{cadre.pk}-s{i.pk}": score for i in year.indicators.all()}
+    data |= {f"r{cadre.pk}-voters": voters, f"r{cadre.pk}-votes_excellent": "5", f"r{cadre.pk}-votes_competent": "15",
+             f"r{cadre.pk}-grade": grade, f"r{cadre.pk}-outcome": Outcome.STAY,
+             f"r{cadre.pk}-visible_merits": "牵头建设村级电商服务站"}  # fmt: skip
+    return data
+
+
+def test_the_county_opens_a_year_on_the_page(login, county_user, township_secretary):
+    data = {"year": "2027", "deadline": "2027-12-20", "excellent_share": "20", "democratic_required": "on",
+            "excellent_from": "90", "competent_from": "75", "basic_from": "60"}  # fmt: skip
+    response = login(county_user).post(reverse("assessment:year-list"), data, follow=True)
+    assert "已设置2027年度考核，默认8项考核指标。" in response.content.decode()
+    assert AssessmentYear.objects.get().indicators.count() == 8
+    assert login(township_secretary).post(reverse("assessment:year-list"), data).status_code == 403
+
+
+def test_the_township_fills_its_grid_keeps_input_on_an_error_and_submits(
+    login, township_secretary, county_user, year, village, cadre
+):
+    other = CadreFactory(village=village, name="王芳", id_number=make_id_number(seq=202))
+    client = login(township_secretary)
+    page = client.get(reverse("assessment:grid", args=[year.pk]))  # their own township, no choice needed
+    assert page.status_code == 200 and "李明" in page.content.decode() and "王芳" in page.content.decode()
+
+    bad = row(year, other, voters="3")
+    response = client.post(grid_url(year, village.township), {**row(year, cadre), **bad, "save": "1"})
+    html = response.content.decode()
+    assert "有1行未保存" in html and "王芳：各档票数之和（20）超过参加测评人数（3）。" in html
+    assert f'name="r{other.pk}-voters" inputmode="numeric" aria-label="王芳 voters" value="3"' in html  # kept
+    assert list(Assessment.objects.values_list("cadre__name", "total")) == [("李明", 80)]
+
+    response = client.post(grid_url(year, village.township), {**row(year, cadre), **row(year, other), "submit": "1"},
+                           follow=True)  # fmt: skip
+    assert "已上报白水镇的考核结果" in response.content.decode()
+    page = client.get(grid_url(year, village.township)).content.decode()
+    assert "已上报或已审定，不能修改" in page and " disabled" in page
+
+    review = login(county_user).post(
+        reverse("assessment:review", args=[year.pk]),
+        {"submission": year.submissions.get().pk, "action": "return", "reason": "请补充显绩"},
+        follow=True,
+    )
+    assert "白水镇：已退回。" in review.content.decode()
+    assert year.submissions.get().state == SubmissionState.RETURNED
+    assert (
+        "县委组织部退回原因：请补充显绩"
+        in login(township_secretary).get(grid_url(year, village.township)).content.decode()
+    )
+
+
+def test_leaders_only_read(login, leader, year, village):
+    assert login(leader).get(grid_url(year, village.township)).status_code == 403
+    assert login(leader).get(reverse("assessment:review", args=[year.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("n", [2, 20])
+def test_the_grid_does_not_grow_with_the_township(
+    login, township_secretary, year, village, n, django_assert_num_queries
+):
+    for i in range(n):
+        CadreFactory(village=village, name=f"人{i}", id_number=make_id_number(seq=300 + i))
+    client = login(township_secretary)
+    # session, user, year, the township, indicators, reserves with their evidence, assessments,
+    # scores, submission
+    with django_assert_num_queries(9 + REQUEST_TRANSACTION):
+        assert client.get(reverse("assessment:grid", args=[year.pk])).status_code == 200
