@@ -283,15 +283,25 @@ def assessment_save(*, user: User, year: AssessmentYear, cadre: Cadre, data: dic
 
 def grid_save(*, user: User, year: AssessmentYear, rows: dict[Cadre, dict[str, Any]]) -> dict[int, ValidationError]:
     """Save every row that is right, each in its own savepoint; return the errors of the
-    others by cadre id (their input stays on the page)."""
+    others by cadre id (their input stays on the page). A row left blank that was never
+    saved stays unsaved: the township has not started on that reserve."""
+    existing = set(Assessment.objects.filter(year=year, cadre__in=list(rows)).values_list("cadre_id", flat=True))
     errors = {}
     for cadre, data in rows.items():
+        if cadre.pk not in existing and _blank(data):
+            continue
         try:
             with transaction.atomic():
                 assessment_save(user=user, year=year, cadre=cadre, data=data)
         except ValidationError as exc:
             errors[cadre.pk] = exc
     return errors
+
+
+def _blank(data: dict[str, Any]) -> bool:
+    return not any(v is not None for v in data.get("scores", {}).values()) and not any(
+        data.get(key) for key in ASSESSMENT_FIELDS
+    )
 
 
 # The workflow: township submits, county approves or returns, reopens with a reason ------------

@@ -224,6 +224,7 @@ class GridView(WriteRequiredMixin, TemplateView):
         failed = services.grid_save(user=request.user, year=self.year, rows=data)
         row_errors |= {cadre_id: exc.messages for cadre_id, exc in failed.items()}
         if row_errors:
+            rows = selectors.grid_rows(year=self.year, township=self.township)  # totals of the rows just saved
             messages.error(
                 request, _("有%(count)s行未保存，请按提示修改；其余各行已保存。") % {"count": len(row_errors)}
             )

@@ -161,3 +161,10 @@ class TestWorkflow:
             1, 1, SubmissionState.DRAFT,
         )  # fmt: skip
         assert rows["龙山乡"]["submission"] is None  # 未开始
+
+
+def test_blank_rows_of_the_grid_are_not_saved(township_secretary, year, village, cadre):
+    blank = CadreFactory(village=village, name="王芳", id_number=make_id_number(seq=202))
+    empty = {"scores": {i.pk: None for i in year.indicators.all()}, "voters": 0, "grade": "", "outcome": ""}
+    assert grid_save(user=township_secretary, year=year, rows={cadre: full(year), blank: empty}) == {}
+    assert list(Assessment.objects.values_list("cadre__name", flat=True)) == ["李明"]
