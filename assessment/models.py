@@ -394,6 +394,7 @@ class Assessment(TimeStampedModel):
     votes_incompetent = models.PositiveIntegerField(_("不称职票"), default=0)
     grade = models.CharField(_("考核等次"), max_length=12, choices=Grade.choices, blank=True)
     outcome = models.CharField(_("进退留转建议"), max_length=10, choices=Outcome.choices, blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)  # optimistic locking
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("填报人"), on_delete=models.PROTECT, related_name="+"
     )

@@ -6,11 +6,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.scoping import can_manage_county
 from cadre.models import Cadre, Status
+from cadre.services import cadre_change_status
 from org.models import Township
 
 from .models import (
@@ -25,6 +27,7 @@ from .models import (
     Grade,
     Indicator,
     IndicatorScore,
+    Outcome,
     Submission,
     SubmissionEvent,
     SubmissionState,
@@ -242,9 +245,21 @@ def assessment_save(*, user: User, year: AssessmentYear, cadre: Cadre, data: dic
         raise ValidationError(
             _("本乡镇%(year)s“%(state)s”，不能再修改。") % {"year": year, "state": submission.get_state_display()}
         )
-    assessment = Assessment.objects.select_for_update().filter(year=year, cadre=cadre).first() or Assessment(
+    assessment = Assessment.objects.select_for_update().select_related("updated_by").filter(
         year=year, cadre=cadre
-    )
+    ).first() or Assessment(year=year, cadre=cadre)
+    # Optimistic locking: the page sends the version it showed; a save based on an older one
+    # is refused rather than overwriting what someone else saved meanwhile.
+    seen = data.get("version")
+    if assessment.pk and seen is not None and seen != assessment.version:
+        raise ValidationError(
+            _("%(name)s的考核已被%(user)s于%(time)s修改，请刷新页面后再填写。")
+            % {
+                "name": cadre.name,
+                "user": assessment.updated_by,
+                "time": timezone.localtime(assessment.updated_at).strftime("%Y-%m-%d %H:%M"),
+            }
+        )
     for key in ASSESSMENT_FIELDS:
         if key in data:
             setattr(
@@ -267,6 +282,7 @@ def assessment_save(*, user: User, year: AssessmentYear, cadre: Cadre, data: dic
     complete = indicators and all(scores[i.pk] is not None for i in indicators)
     assessment.total = sum(Decimal(scores[i.pk]) * i.weight for i in indicators) / 100 if complete else None
     assessment.updated_by = user
+    assessment.version += 1
     assessment.full_clean(validate_constraints=False)
     assessment._history_user = user
     assessment.save()
@@ -383,4 +399,37 @@ def submission_review(*, user: User, submission: Submission, action: str, reason
         raise ValidationError({"reason": _("请填写原因。")})
     if action not in ("approve", "return", "reopen"):
         raise ValidationError(_("未知的操作。"))
-    return _transition(user=user, submission=submission, action=action, reason=reason.strip())
+    submission = _transition(user=user, submission=submission, action=action, reason=reason.strip())
+    if action == "approve":
+        _apply_outcomes(user=user, submission=submission)
+    return submission
+
+
+OUTCOME_REASON = "%(year)s：考核等次%(grade)s，退出后备干部队伍"
+
+
+def _apply_outcomes(*, user: User, submission: Submission) -> None:
+    """On approval, in the approval's transaction: 进 puts a reserve on the key-training
+    list, 退 ends their reserve status (the cadre app's lifecycle and its events apply:
+    their pairing ends); 留 and 转 are recorded as they are. Any refusal rolls the whole
+    township's approval back, naming the reserve."""
+    today = timezone.localdate()
+    assessments = Assessment.objects.filter(
+        year=submission.year,
+        cadre__village__township_id=submission.township_id,
+        outcome__in=(Outcome.ADVANCE, Outcome.EXIT),
+    ).select_related("cadre__village")
+    for assessment in assessments:
+        cadre = assessment.cadre
+        try:
+            if assessment.outcome == Outcome.ADVANCE and cadre.status == Status.RESERVE:
+                cadre_change_status(user=user, cadre=cadre, to=Status.KEY_TRAINING, on=today)
+            elif assessment.outcome == Outcome.EXIT:
+                reason = OUTCOME_REASON % {"year": submission.year, "grade": assessment.get_grade_display()}
+                cadre_change_status(user=user, cadre=cadre, to=Status.LEFT, on=today, reason=reason)
+        except ValidationError as exc:
+            message = _("%(name)s：%(problem)s。本乡镇未审定，请核实后再审定。") % {
+                "name": cadre.name,
+                "problem": "；".join(exc.messages).rstrip("。"),
+            }
+            raise ValidationError(message) from None

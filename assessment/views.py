@@ -174,6 +174,8 @@ def _grid_rows_from_post(post, rows, indicators) -> tuple[dict, dict]:
             continue
         for name in TEXT_FIELDS:
             values[name] = post.get(prefix + name, "").strip()
+        version = post.get(prefix + "version", "")
+        values["version"] = int(version) if version.isdigit() else None
         data[row.cadre] = values
     return data, errors
 

@@ -13,6 +13,8 @@ register = template.Library()
 def grid_value(posted: Any, row: Any, field: str, indicator_id: int | None = None) -> Any:
     """A grid cell's value: what the user just posted (kept on an error), else what is saved."""
     name = f"r{row.cadre.pk}-" + (f"s{indicator_id}" if indicator_id is not None else field)
+    if field == "version":  # always the saved one: what this page's next save is based on
+        return row.assessment.version if row.assessment else ""
     if posted is not None:
         return posted.get(name, "")
     if indicator_id is not None:

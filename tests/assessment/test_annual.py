@@ -30,11 +30,11 @@ def year(county_user, county):
     return year_open(user=county_user, county_id=county.pk, year=2026, data={"deadline": D(2026, 12, 20)})
 
 
-def full(year, score=80, *, grade=Grade.COMPETENT, voters=20, **extra):
+def full(year, score=80, *, grade=Grade.COMPETENT, voters=20, outcome=Outcome.STAY, **extra):
     return {
         "scores": {i.pk: Decimal(score) for i in year.indicators.all()},
         "voters": voters, "votes_excellent": 5, "votes_competent": 12, "votes_basic": 3, "votes_incompetent": 0,
-        "grade": grade, "outcome": Outcome.STAY, **extra,
+        "grade": grade, "outcome": outcome, **extra,
     }  # fmt: skip
 
 
@@ -168,3 +168,114 @@ def test_blank_rows_of_the_grid_are_not_saved(township_secretary, year, village,
     empty = {"scores": {i.pk: None for i in year.indicators.all()}, "voters": 0, "grade": "", "outcome": ""}
     assert grid_save(user=township_secretary, year=year, rows={cadre: full(year), blank: empty}) == {}
     assert list(Assessment.objects.values_list("cadre__name", flat=True)) == ["李明"]
+
+
+class TestOutcomes:
+    def test_approval_applies_the_outcomes_in_its_transaction(self, township_secretary, county_user, year, village):
+        from cadre.models import Status
+        from mentorship.models import Pairing
+        from tests.factories import PairingFactory
+
+        advance = CadreFactory(village=village, name="进一", id_number=make_id_number(seq=401))
+        leave = CadreFactory(village=village, name="退一", id_number=make_id_number(seq=402))
+        stay = CadreFactory(village=village, name="留一", id_number=make_id_number(seq=403))
+        pairing = PairingFactory(cadre=leave)
+        rows = {advance: full(year, outcome=Outcome.ADVANCE), leave: full(year, 55, grade=Grade.INCOMPETENT,
+                outcome=Outcome.EXIT), stay: full(year)}  # fmt: skip
+        assert grid_save(user=township_secretary, year=year, rows=rows) == {}
+        submission = submission_submit(user=township_secretary, year=year, township_id=village.township_id)
+        submission_review(user=county_user, submission=submission, action="approve")
+        for cadre in (advance, leave, stay):
+            cadre.refresh_from_db()
+        assert (advance.status, leave.status, stay.status) == (Status.KEY_TRAINING, Status.LEFT, Status.RESERVE)
+        assert leave.left_reason == "2026年度考核：考核等次不称职，退出后备干部队伍"
+        assert not Pairing.objects.get(pk=pairing.pk).is_active  # the cadre app's lifecycle rules apply
+
+    def test_one_refused_outcome_rolls_the_whole_approval_back(self, township_secretary, county_user, year, village):
+        from cadre.models import Status
+        from cadre.services import cadre_change_status
+
+        advance = CadreFactory(village=village, name="进一", id_number=make_id_number(seq=401))
+        leave = CadreFactory(village=village, name="退一", id_number=make_id_number(seq=402))
+        rows = {advance: full(year, outcome=Outcome.ADVANCE), leave: full(year, outcome=Outcome.EXIT)}
+        grid_save(user=township_secretary, year=year, rows=rows)
+        submission = submission_submit(user=township_secretary, year=year, township_id=village.township_id)
+        cadre_change_status(user=county_user, cadre=leave, to=Status.LEFT, on=D(2026, 11, 1), reason="外出务工")
+        with pytest.raises(ValidationError) as exc:
+            submission_review(user=county_user, submission=submission, action="approve")
+        assert exc.value.messages == ["退一：不能从“已退出”变更为“已退出”。本乡镇未审定，请核实后再审定。"]
+        advance.refresh_from_db()
+        submission.refresh_from_db()
+        assert advance.status == Status.RESERVE and submission.state == SubmissionState.SUBMITTED
+        assert not submission.events.filter(action="approve").exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_people_saving_one_assessment_the_second_is_refused(township_secretary, county_user, year, cadre):
+    """Both load version 1; the first save wins, the second names who changed it."""
+    import threading
+
+    from django.db import connection
+
+    first = assessment_save(user=township_secretary, year=year, cadre=cadre, data=full(year))
+    barrier, results = threading.Barrier(2), {}
+
+    def save(user, score):
+        try:
+            barrier.wait()
+            assessment_save(user=user, year=year, cadre=cadre, data=full(year, score, version=first.version))
+            results[user.username] = "ok"
+        except ValidationError as exc:
+            results[user.username] = exc.messages[0]
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=args) for args in ((township_secretary, 70), (county_user, 60))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(results.values(), key=len)[0] == "ok"
+    loser = next(name for name, result in results.items() if result != "ok")
+    winner = township_secretary if loser == county_user.username else county_user
+    assert f"李明的考核已被{winner}于" in results[loser] and "修改，请刷新页面后再填写。" in results[loser]
+    assert Assessment.objects.get().version == 2
+
+
+@pytest.mark.parametrize(("reserves", "quota"), [(7, 1), (5, 1), (4, 0), (0, 0), (10, 2)])
+def test_the_quota_at_its_edges(year, reserves, quota):
+    assert year.excellent_quota(reserves) == quota
+
+
+# (state, role, action) → allowed: every cell of the workflow, refused in the service.
+ALLOWED = {
+    ("draft", "township", "submit"), ("returned", "township", "submit"),
+    ("draft", "county", "submit"), ("returned", "county", "submit"),
+    ("submitted", "county", "approve"), ("submitted", "county", "return"), ("approved", "county", "reopen"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("state", ["draft", "submitted", "returned", "approved"])
+@pytest.mark.parametrize("role", ["township", "county", "leader"])
+@pytest.mark.parametrize("action", ["submit", "approve", "return", "reopen"])
+def test_the_workflow_table(township_secretary, county_user, leader, year, cadre, state, role, action):
+    from assessment.models import Submission
+
+    assessment_save(user=county_user, year=year, cadre=cadre, data=full(year))
+    submission = Submission.objects.get()
+    Submission.objects.filter(pk=submission.pk).update(state=state)
+    submission.refresh_from_db()
+    user = {"township": township_secretary, "county": county_user, "leader": leader}[role]
+
+    def act():
+        if action == "submit":
+            return submission_submit(user=user, year=year, township_id=cadre.village.township_id)
+        return submission_review(user=user, submission=submission, action=action, reason="原因")
+
+    if (state, role, action) in ALLOWED:
+        assert act().state != state
+    else:
+        with pytest.raises((ValidationError, PermissionDenied)):
+            act()
+        submission.refresh_from_db()
+        assert submission.state == state
