@@ -153,3 +153,12 @@ def review_table(*, user: User, year: AssessmentYear) -> list[dict[str, Any]]:
         }
         for t in townships
     ]
+
+
+def assessment_list(*, user: User) -> QuerySet[Assessment]:
+    return (
+        Assessment.objects.visible_to(user)
+        .select_related("cadre", "cadre__village")
+        .prefetch_related("scores")
+        .order_by("year_id", "cadre__village__name", "cadre__name", "pk")
+    )

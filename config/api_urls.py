@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from assessment.api import AssessmentViewSet, AssessmentYearViewSet, AssignmentViewSet
 from cadre.api import CadreViewSet
 from mentorship.api import MentoringLogViewSet, MentorViewSet, PairingViewSet
 from org.api import TownshipViewSet, VillageViewSet
@@ -14,6 +15,9 @@ router.register("cadres", CadreViewSet, basename="cadre")
 router.register("mentors", MentorViewSet, basename="mentor")
 router.register("pairings", PairingViewSet, basename="pairing")
 router.register("mentoring-logs", MentoringLogViewSet, basename="mentoring-log")
+router.register("assignments", AssignmentViewSet, basename="assignment")
+router.register("assessment-years", AssessmentYearViewSet, basename="assessment-year")
+router.register("assessments", AssessmentViewSet, basename="assessment")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from cadre.models import Cadre
 from cadre.selectors import cadre_list
+from common.api import ScopedPrimaryKeyRelatedField
 from common.masking import mask_phone
 
 from . import selectors
@@ -98,19 +99,6 @@ class PairingSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         )
-
-
-class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
-    """An id looked up through ``selector(user=...)`` for the request's user: an id outside
-    the user's scope is a 400 ("object does not exist"), never a hit. ``queryset`` only
-    names the model for the schema and is never queried (``.none()`` fails closed)."""
-
-    def __init__(self, *, selector, **kwargs):
-        self.selector = selector
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        return self.selector(user=self.context["request"].user)
 
 
 class PairingInputSerializer(serializers.Serializer):
