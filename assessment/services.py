@@ -1,6 +1,6 @@
 """Every change to frontline assignments and typical deeds goes through here."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -280,7 +280,9 @@ def assessment_save(*, user: User, year: AssessmentYear, cadre: Cadre, data: dic
     if errors:
         raise ValidationError(errors)
     complete = indicators and all(scores[i.pk] is not None for i in indicators)
-    assessment.total = sum(Decimal(scores[i.pk]) * i.weight for i in indicators) / 100 if complete else None
+    # Rounded once, half up, to the two places the total keeps (85.5 × 15% gives 12.825).
+    weighted = sum(Decimal(scores[i.pk]) * i.weight for i in indicators) / 100 if complete else None
+    assessment.total = None if weighted is None else weighted.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     assessment.updated_by = user
     assessment.version += 1
     assessment.full_clean(validate_constraints=False)

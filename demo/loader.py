@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from demo import cadre
+from demo.annual import AnnualAssessmentDemo
 from demo.assessment import AssignmentDemo
 from demo.mentorship import MentoringDemo
 
-BUILDERS = (MentoringDemo, AssignmentDemo)
+BUILDERS = (MentoringDemo, AssignmentDemo, AnnualAssessmentDemo)
 
 
 @dataclass

@@ -279,3 +279,11 @@ def test_the_workflow_table(township_secretary, county_user, leader, year, cadre
             act()
         submission.refresh_from_db()
         assert submission.state == state
+
+
+def test_a_total_with_more_places_than_it_keeps_is_rounded_once(township_secretary, year, cadre):
+    scores = dict.fromkeys(year.indicators.values_list("pk", flat=True), Decimal("85.5"))
+    scores[year.indicators.get(name="政治素质").pk] = Decimal("85.4")  # weight 15
+    assessment = assessment_save(user=township_secretary, year=year, cadre=cadre, data={"scores": scores})
+    # (85.5 × 85 + 85.4 × 15) / 100 = 85.485: half up to the two places kept
+    assert assessment.total == Decimal("85.49")

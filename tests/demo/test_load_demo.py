@@ -4,9 +4,11 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Max
+from django.utils import timezone
 
 from accounts.models import Role, User
-from assessment.models import Assignment, Deed
+from assessment.models import Assessment, AssessmentYear, Assignment, Deed, Grade, Outcome, Submission, SubmissionState
+from assessment.selectors import review_table
 from cadre.models import COLLEGE_OR_ABOVE, Cadre, Status
 from common.idcard import age_on, parse_id_number
 from demo.cadre import DEMO_PASSWORD, REFERENCE_DATE, demo_plan
@@ -42,6 +44,10 @@ def snapshot():
         "mentoring_history": Mentor.history.count() + Pairing.history.count() + MentoringLog.history.count(),
         "assignments": Assignment.objects.count(),
         "deeds": Deed.objects.count(),
+        "years": AssessmentYear.objects.count(),
+        "assessments": Assessment.objects.count(),
+        "assessment_history": Assessment.history.count(),
+        "submissions": dict(Submission.objects.values_list("state").annotate(n=Count("pk")).order_by()),
     }
 
 
@@ -134,6 +140,7 @@ def test_load_demo_builds_a_realistic_county_once():
     assert "town07" in output and DEMO_PASSWORD in output and "用户名" in output
 
     _check_mentoring(output)
+    _check_annual_assessment(output)
 
     before = snapshot()
     output = load_demo()
@@ -206,6 +213,50 @@ def _check_mentoring(output: str):
     assert any(o.form_label == "谈心谈话" for o in overdue)
     assert not Pairing.history.exclude(history_user__username="admin").exists()
     assert "导师帮带：导师" in output and "暂无导师" in output
+
+
+def _check_annual_assessment(output: str):
+    admin = User.objects.get(username="admin")
+    current = timezone.localdate().year
+    years = {y.year: y for y in AssessmentYear.objects.all()}
+    assert set(years) == {current - 2, current - 1, current}
+    assert years[current].deadline == dt.date(current, 12, 20)
+    townships = Township.objects.count()
+    for number in (current - 2, current - 1):
+        rows = review_table(user=admin, year=years[number])
+        assert len(rows) == townships
+        assert all(r["submission"] and r["submission"].state == SubmissionState.APPROVED for r in rows)
+        assert all(r["assessed"] == r["reserves"] for r in rows)
+        # Past years change no lifecycle: 留 and 转 only.
+        assert set(Assessment.objects.filter(year=years[number]).values_list("outcome", flat=True)) == {
+            Outcome.STAY,
+            Outcome.TRANSFER,
+        }
+    rows = review_table(user=admin, year=years[current])
+    states = [r["submission"].state if r["submission"] else None for r in rows]
+    assert set(states) == {None, *SubmissionState.values}
+    for r in rows:
+        if r["submission"] is None:
+            assert r["assessed"] == 0
+        elif r["submission"].state == SubmissionState.DRAFT:
+            assert 0 < r["assessed"] < r["reserves"]
+        elif r["submission"].state == SubmissionState.RETURNED:
+            assert r["submission"].reason and r["submission"].events.filter(action="return").exists()
+    for year in years.values():
+        for r in review_table(user=admin, year=year):
+            assert r["excellent"] <= r["quota"]
+    grades = list(Assessment.objects.exclude(grade="").values_list("grade", flat=True))
+    assert 0.1 < grades.count(Grade.EXCELLENT) / len(grades) < 0.2
+    assert Grade.BASIC in grades and Grade.INCOMPETENT not in grades
+    for a in Assessment.objects.exclude(total__isnull=True).select_related("year"):
+        assert 15 <= a.voters <= 30
+        assert a.votes_excellent + a.votes_competent + a.votes_basic + a.votes_incompetent <= a.voters
+        assert a.visible_merits
+    # 进 in an approved township of this year put the reserve on key training.
+    advanced = Assessment.objects.filter(year=years[current], outcome=Outcome.ADVANCE)
+    assert advanced.exists() and all(a.cadre.status == Status.KEY_TRAINING for a in advanced)
+    assert not Assessment.history.exclude(history_user=admin).exists()
+    assert "年度考核" in output
 
 
 def test_refuses_without_force_when_not_debugging(settings):
