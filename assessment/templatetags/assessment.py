@@ -19,7 +19,9 @@ def grid_value(posted: Any, row: Any, field: str, indicator_id: int | None = Non
         return posted.get(name, "")
     if indicator_id is not None:
         score = row.scores.get(indicator_id)
-        return "" if score is None else f"{score:g}"
+        if score is None:
+            return ""
+        return str(score.to_integral_value()) if score == score.to_integral_value() else str(score)
     if row.assessment is None:
         return ""
     value = getattr(row.assessment, field)

@@ -60,6 +60,7 @@ def test_the_township_fills_its_grid_keeps_input_on_an_error_and_submits(
     assert "已上报白水镇的考核结果" in response.content.decode()
     page = client.get(grid_url(year, village.township)).content.decode()
     assert "已上报或已审定，不能修改" in page and " disabled" in page
+    assert 'value="80" disabled' in page and 'value="80.0"' not in page  # scores shown as typed
 
     review = login(county_user).post(
         reverse("assessment:review", args=[year.pk]),
