@@ -8,9 +8,12 @@ class AssessmentConfig(AppConfig):
 
     def ready(self) -> None:
         from cadre.sections import CadreSection, register_section
+        from imports.engine import register_importer
 
+        from .importing import ASSESSMENT_IMPORTER
         from .selectors import cadre_assignments
 
+        register_importer(ASSESSMENT_IMPORTER)
         register_section(
             CadreSection(
                 key="assignments", template="assessment/cadre_section.html", context=cadre_assignments, order=20

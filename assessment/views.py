@@ -3,23 +3,25 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
-from accounts.mixins import WriteRequiredMixin
+from accounts.mixins import WriteRequiredMixin, write_required
 from accounts.models import Role
 from accounts.scoping import can_manage_county, can_write, user_county_id
 from common.forms import BootstrapFormMixin, DateInput, add_service_errors
 from common.views import ServiceFormMixin
+from imports.views import ImportUploadView, UploadForm, attachment
 from org.selectors import township_list
 
 from . import selectors, services
 from .filters import AssignmentFilter
 from .forms import AssignmentForm, DeedForm
+from .importing import ASSESSMENT_IMPORTER, assessment_sheet
 from .models import AssessmentYear, Grade, Outcome, Submission
 
 
@@ -283,3 +285,42 @@ class ReviewView(TemplateView):
                 % {"township": submission.township, "state": submission.get_state_display()},
             )
         return redirect("assessment:review", pk)
+
+
+class GridImportView(ImportUploadView):
+    """Fill the grid from its Excel sheet: upload → preview → confirm, into the draft."""
+
+    template_name = "assessment/grid_import.html"
+    kind = ASSESSMENT_IMPORTER.kind
+    file_label = _("考核填报表")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.year = selectors.year_get(user=request.user, pk=kwargs["pk"])
+        self.township = get_object_or_404(
+            township_list(user=request.user).filter(county_id=self.year.county_id), pk=kwargs["township"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_import_context(self) -> dict:
+        return {"year": self.year.pk, "township": self.township.pk}
+
+    def get(self, request, *args, **kwargs):
+        return render(request, self.template_name, {"form": UploadForm(label=self.file_label), **self._context()})
+
+    def post(self, request, *args, **kwargs):
+        form = UploadForm(request.POST, request.FILES, label=self.file_label)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form, **self._context()})
+        return super().post(request)
+
+    def _context(self) -> dict:
+        return {"year": self.year, "township": self.township}
+
+
+@write_required
+def grid_sheet_download(request, pk, township):
+    """The township's grid as its Excel sheet, pre-filled with the reserves and what is saved."""
+    year = selectors.year_get(user=request.user, pk=pk)
+    township = get_object_or_404(township_list(user=request.user).filter(county_id=year.county_id), pk=township)
+    data = assessment_sheet(year=year, rows=selectors.grid_rows(year=year, township=township))
+    return attachment(data, f"{year}_{township.name}_考核填报表.xlsx")

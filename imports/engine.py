@@ -297,6 +297,12 @@ class Importer:
     done_url: str
     optional: Callable[[Any], set[str]] = lambda user: set()
     identifier: str = "身份证号"
+    # For a file whose columns depend on what it is for (an assessment year's indicators):
+    # ``columns_for(context)`` gives them, ``context`` being what the upload page passed.
+    columns_for: Callable[[dict[str, Any]], tuple[Column, ...]] | None = None
+
+    def columns_in(self, context: dict[str, Any] | None) -> tuple[Column, ...]:
+        return self.columns_for(context or {}) if self.columns_for else self.columns
 
 
 _importers: dict[str, Importer] = {}
@@ -325,19 +331,25 @@ def run_import(
     choices: Mapping[str, str] | None = None,
     skip_sheets: Iterable[str] = (),
     progress: Progress = no_progress,
+    context: dict[str, Any] | None = None,
 ) -> ImportReport:
     """Read ``source`` (a path, bytes or file object) and run the importer on it. With
     ``dry_run`` nothing is written; with ``expected_digest`` the import goes ahead only if
-    the plan is still the one that was previewed."""
+    the plan is still the one that was previewed. ``context`` is what the upload is for
+    (the importer's ``columns_for`` and row rule read it)."""
     ensure_may_import(user)
     data, filename = load_source(source, filename)
     report = ImportReport(filename=filename, dry_run=dry_run)
     table = read_table(
-        data, filename, importer.columns, report=report, optional=importer.optional(user), choices=choices,
+        data, filename, importer.columns_in(context), report=report, optional=importer.optional(user), choices=choices,
         skip_sheets=skip_sheets,
     )  # fmt: skip
     if table is None:
         return report
     progress(read=len(table.rows))
-    importer.run(table, report=report, user=user, dry_run=dry_run, expected_digest=expected_digest, progress=progress)
+    run_options = {"context": context or {}} if importer.columns_for else {}
+    importer.run(
+        table, report=report, user=user, dry_run=dry_run, expected_digest=expected_digest, progress=progress,
+        **run_options,
+    )  # fmt: skip
     return report

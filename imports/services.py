@@ -96,13 +96,18 @@ def _enqueue(task: Any, record_id: Any) -> None:
         transaction.on_commit(lambda: task.delay(str(record_id)))
 
 
-def import_upload(*, user: User, kind: str, filename: str, data: bytes) -> ImportRecord:
+def import_upload(
+    *, user: User, kind: str, filename: str, data: bytes, context: dict[str, Any] | None = None
+) -> ImportRecord:
     """Store an uploaded file and have it checked in the background (nothing is written)."""
     from .tasks import check_import
 
     ensure_may_import(user)
     importer_for(kind)  # an unknown kind is a programming error, not a user's
-    record = ImportRecord(user=user, kind=kind, filename=filename[:255], sha256=hashlib.sha256(data).hexdigest())
+    record = ImportRecord(
+        user=user, kind=kind, filename=filename[:255], sha256=hashlib.sha256(data).hexdigest(),
+        options={"context": context} if context else {},
+    )  # fmt: skip
     record.file.save(f"{record.id}.bin", ContentFile(data), save=False)
     record.save()
     _enqueue(check_import, record.pk)
@@ -120,7 +125,7 @@ def import_remap(*, user: User, record: ImportRecord, choices: dict[str, str], s
         if record.state != ImportRecord.State.PREVIEWED:
             raise ValidationError(_("这份预览已经处理过，请重新上传文件。"))
         mappings_remember(user=user, kind=record.kind, choices=choices)
-        record.options = {"choices": choices, "skip_sheets": skip_sheets}
+        record.options = {**record.options, "choices": choices, "skip_sheets": skip_sheets}
         record.state = ImportRecord.State.CHECKING
         record.save(update_fields=["options", "state", "updated_at"])
         _enqueue(check_import, record.pk)
@@ -156,6 +161,7 @@ def _check(record: ImportRecord) -> None:
     report = run_import(
         importer, data, user=record.user, dry_run=True, filename=record.filename, choices=choices,
         skip_sheets=record.options.get("skip_sheets", []), progress=_progress_recorder(record.pk),
+        context=record.options.get("context"),
     )  # fmt: skip
     record.digest = report.digest
     record.counts = report.counts
@@ -257,6 +263,7 @@ def _apply(record: ImportRecord) -> tuple[list[str], ImportReport | None]:
         expected_digest=record.digest,
         choices={**remembered_choices(user=record.user, kind=record.kind), **record.options.get("choices", {})},
         skip_sheets=record.options.get("skip_sheets", []), progress=_progress_recorder(record.pk),
+        context=record.options.get("context"),
     )  # fmt: skip
     return [str(e) for e in report.errors[:20]] or [_("导入未完成。")], report
 

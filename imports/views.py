@@ -60,6 +60,10 @@ class ImportUploadView(WriteRequiredMixin, View):
     template_name = ""
     file_label = ""
 
+    def get_import_context(self) -> dict:
+        """What the upload is for, kept with the record (see Importer.columns_for)."""
+        return {}
+
     def get(self, request: HttpRequest) -> HttpResponse:
         return render(request, self.template_name, {"form": UploadForm(label=self.file_label)})
 
@@ -68,7 +72,10 @@ class ImportUploadView(WriteRequiredMixin, View):
         if not form.is_valid():
             return render(request, self.template_name, {"form": form})
         upload = form.cleaned_data["file"]
-        record = services.import_upload(user=request.user, kind=self.kind, filename=upload.name, data=upload.read())
+        record = services.import_upload(
+            user=request.user, kind=self.kind, filename=upload.name, data=upload.read(),
+            context=self.get_import_context(),
+        )  # fmt: skip
         return redirect("imports:record", record.pk)
 
 
@@ -83,7 +90,7 @@ class ImportRecordView(WriteRequiredMixin, TemplateView):
         record = _record(self.request, self.kwargs["pk"])
         importer = importer_for(record.kind)
         result = record.result
-        labels = {c.key: c.header for c in importer.columns}
+        labels = {c.key: c.header for c in importer.columns_in(record.options.get("context"))}
         missing = set(result.get("missing", []))
         headers = []
         for h in result.get("headers", []):
@@ -96,7 +103,11 @@ class ImportRecordView(WriteRequiredMixin, TemplateView):
                     **h,
                     "selected": selected,
                     "suggested": [(k, labels[k]) for k in suggested],
-                    "others": [(c.key, c.header, c.required) for c in importer.columns if c.key not in suggested],
+                    "others": [
+                        (c.key, c.header, c.required)
+                        for c in importer.columns_in(record.options.get("context"))
+                        if c.key not in suggested
+                    ],
                 }
             )
         return {
