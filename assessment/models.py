@@ -394,6 +394,10 @@ class Assessment(TimeStampedModel):
     votes_incompetent = models.PositiveIntegerField(_("不称职票"), default=0)
     grade = models.CharField(_("考核等次"), max_length=12, choices=Grade.choices, blank=True)
     outcome = models.CharField(_("进退留转建议"), max_length=10, choices=Outcome.choices, blank=True)
+    seat = models.ForeignKey(
+        "org.Seat", verbose_name=_("进入的两委职位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text=_("“进”的人员：县委组织部可指定一个空缺职位，审定时直接进入；不指定则列入重点培养"),
+    )  # fmt: skip
     version = models.PositiveIntegerField(_("版本"), default=0, editable=False)  # optimistic locking
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("填报人"), on_delete=models.PROTECT, related_name="+"
@@ -422,6 +426,9 @@ class Assessment(TimeStampedModel):
             ),
             models.CheckConstraint(condition=Q(grade__in=["", *Grade.values]), name="assessment_grade_valid"),
             models.CheckConstraint(condition=Q(outcome__in=["", *Outcome.values]), name="assessment_outcome_valid"),
+            models.CheckConstraint(
+                condition=Q(seat__isnull=True) | Q(outcome=Outcome.ADVANCE), name="assessment_seat_only_to_advance"
+            ),
             models.CheckConstraint(
                 condition=Q(total__isnull=True) | Q(total__gte=0, total__lte=100), name="assessment_total_range"
             ),

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from accounts.models import User
 from cadre.models import Cadre, Status
 from mentorship.models import MentoringLog
-from org.models import Township
+from org.models import Seat, Township
 
 from .models import (
     Assessment,
@@ -21,6 +21,7 @@ from .models import (
     Grade,
     IndicatorScore,
     Submission,
+    SubmissionState,
 )
 
 
@@ -162,3 +163,26 @@ def assessment_list(*, user: User) -> QuerySet[Assessment]:
         .prefetch_related("scores")
         .order_by("year_id", "cadre__village__name", "cadre__name", "pk")
     )
+
+
+def advance_candidates(*, user: User, year: AssessmentYear) -> list[dict[str, Any]]:
+    """The reserves proposed for 进 in townships awaiting review, each with the vacant seats
+    of their village the county may name (two queries)."""
+    assessments = list(
+        Assessment.objects.visible_to(user)
+        .filter(
+            year=year,
+            outcome="advance",
+            cadre__village__township__in=Submission.objects.filter(year=year, state=SubmissionState.SUBMITTED).values(
+                "township"
+            ),
+        )
+        .select_related("cadre__village__township", "seat")
+        .order_by("cadre__village__township__name", "cadre__village__name", "cadre__name")
+    )
+    seats: dict[int, list] = {}
+    for seat in (
+        Seat.objects.vacant().filter(village__in={a.cadre.village_id for a in assessments}).select_related("village")
+    ):
+        seats.setdefault(seat.village_id, []).append(seat)
+    return [{"assessment": a, "seats": seats.get(a.cadre.village_id, [])} for a in assessments]

@@ -13,7 +13,7 @@ from accounts.models import User
 from accounts.scoping import can_manage_county
 from cadre.models import Cadre, Status
 from cadre.services import cadre_change_status
-from org.models import Township
+from org.models import Seat, Township
 
 from .models import (
     BUILTIN_KINDS,
@@ -283,6 +283,8 @@ def assessment_save(*, user: User, year: AssessmentYear, cadre: Cadre, data: dic
     # Rounded once, half up, to the two places the total keeps (85.5 × 15% gives 12.825).
     weighted = sum(Decimal(scores[i.pk]) * i.weight for i in indicators) / 100 if complete else None
     assessment.total = None if weighted is None else weighted.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if assessment.outcome != Outcome.ADVANCE:
+        assessment.seat = None  # a seat is only for 进
     assessment.updated_by = user
     assessment.version += 1
     assessment.full_clean(validate_constraints=False)
@@ -314,6 +316,24 @@ def grid_save(*, user: User, year: AssessmentYear, rows: dict[Cadre, dict[str, A
         except ValidationError as exc:
             errors[cadre.pk] = exc
     return errors
+
+
+@transaction.atomic
+def assessment_set_seat(*, user: User, assessment: Assessment, seat: Seat | None) -> Assessment:
+    """The county names the vacant seat a reserve proposed for 进 enters on approval (None:
+    the key-training list instead). Only before approval, only a vacant seat of their village."""
+    _ensure_county_staff(user, assessment.year.county_id)
+    assessment = Assessment.objects.select_for_update().select_related("cadre__village").get(pk=assessment.pk)
+    submission = Submission.objects.get(year=assessment.year, township_id=assessment.cadre.village.township_id)
+    if submission.state == SubmissionState.APPROVED:
+        raise ValidationError(_("已审定，不能再指定职位。"))
+    if assessment.outcome != Outcome.ADVANCE:
+        raise ValidationError(_("只有建议为“进”的人员才能指定进入的职位。"))
+    if seat is not None and not Seat.objects.vacant().filter(pk=seat.pk, village=assessment.cadre.village).exists():
+        raise ValidationError(_("请选择%(village)s的空缺职位。") % {"village": assessment.cadre.village.name})
+    assessment.seat = seat
+    assessment.save(update_fields=["seat", "updated_at"])
+    return assessment
 
 
 def _blank(data: dict[str, Any]) -> bool:
@@ -420,11 +440,13 @@ def _apply_outcomes(*, user: User, submission: Submission) -> None:
         year=submission.year,
         cadre__village__township_id=submission.township_id,
         outcome__in=(Outcome.ADVANCE, Outcome.EXIT),
-    ).select_related("cadre__village")
+    ).select_related("cadre__village", "seat")
     for assessment in assessments:
         cadre = assessment.cadre
         try:
-            if assessment.outcome == Outcome.ADVANCE and cadre.status == Status.RESERVE:
+            if assessment.outcome == Outcome.ADVANCE and assessment.seat_id:
+                cadre_change_status(user=user, cadre=cadre, to=Status.SEATED, on=today, seat=assessment.seat)
+            elif assessment.outcome == Outcome.ADVANCE and cadre.status == Status.RESERVE:
                 cadre_change_status(user=user, cadre=cadre, to=Status.KEY_TRAINING, on=today)
             elif assessment.outcome == Outcome.EXIT:
                 reason = OUTCOME_REASON % {"year": submission.year, "grade": assessment.get_grade_display()}

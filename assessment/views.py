@@ -16,13 +16,14 @@ from accounts.scoping import can_manage_county, can_write, user_county_id
 from common.forms import BootstrapFormMixin, DateInput, add_service_errors
 from common.views import ServiceFormMixin
 from imports.views import ImportUploadView, UploadForm, attachment
+from org.models import Seat
 from org.selectors import township_list
 
 from . import selectors, services
 from .filters import AssignmentFilter
 from .forms import AssignmentForm, DeedForm
 from .importing import ASSESSMENT_IMPORTER, assessment_sheet
-from .models import AssessmentYear, Grade, Outcome, Submission
+from .models import Assessment, AssessmentYear, Grade, Outcome, Submission
 
 
 class AssignmentListView(FilterView):
@@ -263,9 +264,31 @@ class ReviewView(TemplateView):
             "year": self.year,
             "rows": selectors.review_table(user=self.request.user, year=self.year),
             "can_review": can_manage_county(self.request.user),
+            "candidates": selectors.advance_candidates(user=self.request.user, year=self.year),
         }
 
+    def _set_seat(self, request, pk):
+        """The county names the vacant seat a reserve proposed for 进 enters on approval."""
+        assessment = get_object_or_404(
+            Assessment.objects.visible_to(request.user).select_related("cadre", "year"),
+            pk=request.POST["assessment"], year=self.year,
+        )  # fmt: skip
+        seat_id = request.POST.get("seat", "")
+        seat = get_object_or_404(Seat.objects.visible_to(request.user), pk=seat_id) if seat_id.isdigit() else None
+        try:
+            services.assessment_set_seat(user=request.user, assessment=assessment, seat=seat)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, f"{assessment.cadre.name}：{message}")
+        else:
+            where = str(seat) if seat else _("重点培养")
+            message = _("%(name)s审定后将进入：%(where)s。") % {"name": assessment.cadre.name, "where": where}
+            messages.success(request, message)
+        return redirect("assessment:review", pk)
+
     def post(self, request, pk):
+        if "assessment" in request.POST:
+            return self._set_seat(request, pk)
         submission = get_object_or_404(
             Submission.objects.visible_to(request.user).select_related("year", "township"),
             pk=request.POST.get("submission"), year=self.year,

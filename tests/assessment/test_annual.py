@@ -287,3 +287,25 @@ def test_a_total_with_more_places_than_it_keeps_is_rounded_once(township_secreta
     assessment = assessment_save(user=township_secretary, year=year, cadre=cadre, data={"scores": scores})
     # (85.5 × 85 + 85.4 × 15) / 100 = 85.485: half up to the two places kept
     assert assessment.total == Decimal("85.49")
+
+
+def test_the_county_names_the_seat_an_advanced_reserve_enters(township_secretary, county_user, year, village, cadre):
+    from assessment.services import assessment_set_seat
+    from cadre.models import Status
+    from org.models import Seat, SeatPost
+
+    seat = village.seats.get(post=SeatPost.DIRECTOR)
+    assessment = assessment_save(
+        user=township_secretary, year=year, cadre=cadre, data=full(year, outcome=Outcome.ADVANCE)
+    )
+    submission = submission_submit(user=township_secretary, year=year, township_id=village.township_id)
+    with pytest.raises(PermissionDenied):
+        assessment_set_seat(user=township_secretary, assessment=assessment, seat=seat)
+    outsider = village.seats.get(post=SeatPost.SECRETARY)
+    Seat.objects.filter(pk=outsider.pk).update(holder_name="周建国", holder_since=D(2021, 1, 1))
+    with pytest.raises(ValidationError, match="请选择枫树村的空缺职位"):
+        assessment_set_seat(user=county_user, assessment=assessment, seat=outsider)
+    assessment_set_seat(user=county_user, assessment=assessment, seat=seat)
+    submission_review(user=county_user, submission=submission, action="approve")
+    cadre.refresh_from_db()
+    assert (cadre.status, cadre.seat) == (Status.SEATED, seat)

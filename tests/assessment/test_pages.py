@@ -91,3 +91,19 @@ def test_the_grid_does_not_grow_with_the_township(
     # scores, submission
     with django_assert_num_queries(9 + REQUEST_TRANSACTION):
         assert client.get(reverse("assessment:grid", args=[year.pk])).status_code == 200
+
+
+def test_the_review_page_names_a_seat_for_an_advanced_reserve(login, township_secretary, county_user, year, cadre):
+    from assessment.services import assessment_save, submission_submit
+
+    scores = {i.pk: 90 for i in year.indicators.all()}
+    data = {"scores": scores, "voters": 20, "votes_competent": 18, "grade": Grade.COMPETENT, "outcome": "advance"}
+    assessment = assessment_save(user=township_secretary, year=year, cadre=cadre, data=data)
+    submission_submit(user=township_secretary, year=year, township_id=cadre.village.township_id)
+    client = login(county_user)
+    page = client.get(reverse("assessment:review", args=[year.pk])).content.decode()
+    assert "建议“进”的人员：审定时进入的职位" in page and "枫树村 村(居)委会主任" in page
+    seat = cadre.village.seats.get(post=40)
+    response = client.post(reverse("assessment:review", args=[year.pk]), {"assessment": assessment.pk, "seat": seat.pk},
+                           follow=True)  # fmt: skip
+    assert "李明审定后将进入：枫树村 村(居)委会主任。" in response.content.decode()
