@@ -6,10 +6,13 @@ from typing import Any
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.models import User
 from cadre.models import Cadre, Status
+from common.scope import Scope
 from mentorship.models import MentoringLog
+from mentorship.selectors import overdue_pairings
 from org.models import Seat, Township
 
 from .models import (
@@ -77,13 +80,14 @@ class GridRow:
     scores: dict[int, Decimal]
     assignments: int  # frontline assignments in the assessment year
     logs: int  # mentoring log entries in the assessment year
+    overdue: bool  # their pairing misses a required mentoring activity today
     suggested_grade: str
 
 
 def grid_rows(*, year: AssessmentYear, township: Township) -> list[GridRow]:
-    """Every reserve of the township (in the reserve pool now), in four queries whatever
-    the township's size: the reserves with their evidence counted in the database, their
-    assessments, and the scores."""
+    """Every reserve of the township (in the reserve pool now), in a fixed number of
+    queries whatever the township's size: the reserves with their evidence counted in the
+    database, their assessments, the scores, and the township's overdue pairings."""
     start, end = dt.date(year.year, 1, 1), dt.date(year.year, 12, 31)
     in_year = Q(started_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=start))
     assignments = (
@@ -105,6 +109,9 @@ def grid_rows(*, year: AssessmentYear, township: Township) -> list[GridRow]:
         .order_by("village__name", "name")
     )
     assessments = {a.cadre_id: a for a in Assessment.objects.filter(year=year, cadre__in=reserves)}
+    overdue = {
+        o.pairing.cadre_id for o in overdue_pairings(user=Scope.township(township.pk), today=timezone.localdate())
+    }
     scores: dict[int, dict[int, Decimal]] = {}
     for cadre_id, indicator_id, score in IndicatorScore.objects.filter(assessment__in=assessments.values()).values_list(
         "assessment__cadre_id", "indicator_id", "score"
@@ -117,6 +124,7 @@ def grid_rows(*, year: AssessmentYear, township: Township) -> list[GridRow]:
             scores=scores.get(c.pk, {}),
             assignments=c.assignment_count,
             logs=c.log_count,
+            overdue=c.pk in overdue,
             suggested_grade=year.suggest_grade(assessments[c.pk].total) if c.pk in assessments else "",
         )
         for c in reserves

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cadre.models import Cadre, Status
 from cadre.roster.columns import label_of
+from common.scope import Scope
 
 from .dates import add_months
 from .models import CountyPolicy, FormRequirement, Mentor, MentoringLog, Pairing
@@ -42,7 +43,7 @@ def mentor_get(*, user: User, pk: int | str) -> Mentor:
     return get_object_or_404(mentor_list(user=user), pk=pk)
 
 
-def pairing_list(*, user: User) -> QuerySet[Pairing]:
+def pairing_list(*, user: User | Scope) -> QuerySet[Pairing]:
     return Pairing.objects.visible_to(user).select_related(
         "cadre", "cadre__village", "cadre__village__township", "mentor"
     )
@@ -137,8 +138,9 @@ def due_date(*, started_on: dt.date, last_on: dt.date | None, every_months: int)
     return add_months(last_on or started_on, every_months)
 
 
-def overdue_pairings(*, user: User, today: dt.date) -> list[Overdue]:
-    """Active pairings that missed a required activity form, in three queries."""
+def overdue_pairings(*, user: User | Scope, today: dt.date) -> list[Overdue]:
+    """Active pairings that missed a required activity form, in three queries; ``user`` may
+    be a Scope (the pairings of one township, say)."""
     pairings = list(pairing_list(user=user).filter(ended_on__isnull=True).select_related("cadre__village__township"))
     if not pairings:
         return []

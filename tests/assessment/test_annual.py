@@ -309,3 +309,13 @@ def test_the_county_names_the_seat_an_advanced_reserve_enters(township_secretary
     submission_review(user=county_user, submission=submission, action="approve")
     cadre.refresh_from_db()
     assert (cadre.status, cadre.seat) == (Status.SEATED, seat)
+
+
+def test_overdue_mentoring_shows_beside_the_reserve(county_user, year, cadre, village):
+    from mentorship.services import policy_update
+    from tests.factories import PairingFactory
+
+    policy_update(user=county_user, county_id=village.township.county_id, mentee_limit=1, requirements={"talk": 3})
+    PairingFactory(cadre=cadre, started_on=D(2025, 1, 1))  # no talk since: overdue
+    (row,) = grid_rows(year=year, township=village.township)
+    assert row.overdue

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from assessment.models import Assessment, AssessmentYear, Grade, Outcome, SubmissionState
 from assessment.services import year_open
-from tests.factories import CadreFactory, make_id_number
+from tests.factories import CadreFactory, PairingFactory, make_id_number
 from tests.queries import REQUEST_TRANSACTION
 
 pytestmark = pytest.mark.django_db
@@ -84,12 +84,18 @@ def test_leaders_only_read(login, leader, year, village):
 def test_the_grid_does_not_grow_with_the_township(
     login, township_secretary, year, village, n, django_assert_num_queries
 ):
+    from assessment.services import assessment_save
+
+    scores = {i.pk: 80 for i in year.indicators.all()}
     for i in range(n):
-        CadreFactory(village=village, name=f"人{i}", id_number=make_id_number(seq=300 + i))
+        person = CadreFactory(village=village, name=f"人{i}", id_number=make_id_number(seq=300 + i))
+        assessment_save(user=township_secretary, year=year, cadre=person, data={"scores": scores})
+        PairingFactory(cadre=person)
     client = login(township_secretary)
     # session, user, year, the township, indicators, reserves with their evidence, assessments,
-    # scores, submission
-    with django_assert_num_queries(9 + REQUEST_TRANSACTION):
+    # overdue pairings (pairings, requirements, last activities), scores, submission, and the
+    # township list for the switcher
+    with django_assert_num_queries(13 + REQUEST_TRANSACTION):
         assert client.get(reverse("assessment:grid", args=[year.pk])).status_code == 200
 
 
