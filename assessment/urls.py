@@ -12,6 +12,7 @@ urlpatterns = [
     path("years/", views.YearListView.as_view(), name="year-list"),
     path("years/<int:pk>/grid/", views.GridView.as_view(), name="grid"),
     path("years/<int:pk>/review/", views.ReviewView.as_view(), name="review"),
+    path("years/<int:pk>/indicators/", views.IndicatorsView.as_view(), name="indicators"),
     path("years/<int:pk>/grid/<int:township>/sheet.xlsx", views.grid_sheet_download, name="grid-sheet"),
     path("years/<int:pk>/grid/<int:township>/import/", views.GridImportView.as_view(), name="grid-import"),
 ]

@@ -310,6 +310,52 @@ class ReviewView(TemplateView):
         return redirect("assessment:review", pk)
 
 
+class IndicatorsForm(BootstrapFormMixin, forms.Form):
+    indicators = forms.CharField(
+        label=_("考核指标及权重"), widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("每行一项：指标名称 权重，如“政治素质 15”；权重之和须为100。乡镇开始填报后不能再修改。"),
+    )  # fmt: skip
+
+    def clean_indicators(self) -> list[tuple[str, int]]:
+        weights = []
+        for number, line in enumerate(self.cleaned_data["indicators"].splitlines(), start=1):
+            parts = line.replace("，", " ").replace(",", " ").split()
+            if not parts:
+                continue
+            if len(parts) != 2 or not parts[1].isdigit():
+                raise ValidationError(
+                    _("第%(number)s行应为“指标名称 权重”：%(line)s") % {"number": number, "line": line}
+                )
+            weights.append((parts[0], int(parts[1])))
+        return weights
+
+
+class IndicatorsView(WriteRequiredMixin, FormView):
+    """County staff set a year's indicators and weights (before any township saves)."""
+
+    template_name = "assessment/indicators.html"
+    form_class = IndicatorsForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.year = selectors.year_get(user=request.user, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"indicators": "\n".join(f"{i.name} {i.weight}" for i in self.year.indicators.all())}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "year": self.year}
+
+    def form_valid(self, form):
+        try:
+            services.indicators_set(user=self.request.user, year=self.year, weights=form.cleaned_data["indicators"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已保存%(year)s的考核指标。") % {"year": self.year})
+        return redirect("assessment:year-list")
+
+
 class GridImportView(ImportUploadView):
     """Fill the grid from its Excel sheet: upload → preview → confirm, into the draft."""
 

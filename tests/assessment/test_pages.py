@@ -113,3 +113,14 @@ def test_the_review_page_names_a_seat_for_an_advanced_reserve(login, township_se
     response = client.post(reverse("assessment:review", args=[year.pk]), {"assessment": assessment.pk, "seat": seat.pk},
                            follow=True)  # fmt: skip
     assert "李明审定后将进入：枫树村 村(居)委会主任。" in response.content.decode()
+
+
+def test_the_county_sets_the_indicators_on_a_page(login, county_user, township_secretary, year):
+    url = reverse("assessment:indicators", args=[year.pk])
+    client = login(county_user)
+    assert "政治素质 15" in client.get(url).content.decode()
+    wrong = client.post(url, {"indicators": "政治素质 50\n工作实绩 40"})
+    assert "各项指标权重之和应为100，现为90。" in wrong.content.decode()
+    client.post(url, {"indicators": "政治素质 40\n工作实绩 60"})
+    assert list(year.indicators.values_list("name", "weight")) == [("政治素质", 40), ("工作实绩", 60)]
+    assert login(township_secretary).post(url, {"indicators": "政治素质 100"}).status_code == 403
