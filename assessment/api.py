@@ -9,6 +9,8 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from common.api import parse_input
+
 from . import selectors, services
 from .filters import AssignmentFilter
 from .models import Submission
@@ -20,11 +22,6 @@ from .serializers import (
     AssignmentSerializer,
     SubmissionActionSerializer,
 )
-
-
-def _parse(serializer):
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -40,7 +37,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @extend_schema(request=AssignmentInputSerializer, responses={201: AssignmentSerializer})
     def create(self, request):
         """登记一线历练：同一名后备干部的全脱产历练时间不能重叠。"""
-        data = dict(_parse(AssignmentInputSerializer(data=request.data, context=self.get_serializer_context())))
+        data = dict(parse_input(AssignmentInputSerializer(data=request.data, context=self.get_serializer_context())))
         assignment = services.assignment_create(user=request.user, cadre=data.pop("cadre"), data=data)
         return Response(self.get_serializer(self.get_queryset().get(pk=assignment.pk)).data, status=201)
 
@@ -75,13 +72,13 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     @extend_schema(request=AssessmentInputSerializer, responses={201: AssessmentSerializer})
     def create(self, request):
-        data = dict(_parse(AssessmentInputSerializer(data=request.data, context=self.get_serializer_context())))
+        data = dict(parse_input(AssessmentInputSerializer(data=request.data, context=self.get_serializer_context())))
         year, cadre = data.pop("year"), data.pop("cadre")
         assessment = services.assessment_save(user=request.user, year=year, cadre=cadre, data=data)
         return Response(self.get_serializer(self.get_queryset().get(pk=assessment.pk)).data, status=201)
 
     def _act(self, request, action_name: str) -> Response:
-        data = _parse(SubmissionActionSerializer(data=request.data, context=self.get_serializer_context()))
+        data = parse_input(SubmissionActionSerializer(data=request.data, context=self.get_serializer_context()))
         if action_name == "submit":
             submission = services.submission_submit(
                 user=request.user, year=data["year"], township_id=data["township"].pk

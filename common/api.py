@@ -31,3 +31,10 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         return self.selector(user=self.context["request"].user)
+
+
+def parse_input(serializer: serializers.Serializer) -> dict:
+    """An input serializer's validated data (400 with its errors otherwise): input
+    serializers only parse, the services validate the rules and save."""
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data

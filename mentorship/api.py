@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.scoping import can_write
+from common.api import parse_input
 
 from . import selectors, services
 from .filters import MentorFilter, MentoringLogFilter, PairingFilter
@@ -23,11 +24,6 @@ from .serializers import (
     PairingInputSerializer,
     PairingSerializer,
 )
-
-
-def _parse(serializer):
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 class _ListRetrieveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -57,7 +53,7 @@ class MentorViewSet(_ListRetrieveViewSet):
 
     @extend_schema(request=MentorInputSerializer, responses={201: MentorSerializer})
     def create(self, request):
-        data = _parse(MentorInputSerializer(data=request.data))
+        data = parse_input(MentorInputSerializer(data=request.data))
         mentor = services.mentor_create(user=request.user, data=data)
         return Response(self._render(mentor), status=status.HTTP_201_CREATED)
 
@@ -71,7 +67,7 @@ class MentorViewSet(_ListRetrieveViewSet):
 
     def _update(self, request, *, partial):
         mentor = self.get_object()
-        data = _parse(MentorInputSerializer(mentor, data=request.data, partial=partial))
+        data = parse_input(MentorInputSerializer(mentor, data=request.data, partial=partial))
         mentor = services.mentor_update(user=request.user, mentor=mentor, data=data)
         return Response(self._render(mentor))
 
@@ -96,7 +92,7 @@ class PairingViewSet(_ListRetrieveViewSet):
     @extend_schema(request=PairingInputSerializer, responses={201: PairingSerializer})
     def create(self, request):
         """结对：后备干部与导师须在本辖区内；一名后备干部同时只能有一名在帮导师，导师不能超过可带人数。"""
-        data = _parse(PairingInputSerializer(data=request.data, context=self.get_serializer_context()))
+        data = parse_input(PairingInputSerializer(data=request.data, context=self.get_serializer_context()))
         pairing = services.pairing_create(user=request.user, **data)
         return Response(self._render(pairing), status=status.HTTP_201_CREATED)
 
@@ -105,7 +101,7 @@ class PairingViewSet(_ListRetrieveViewSet):
     def end(self, request, pk=None):
         """结束结对（需结束时间和结束原因）。"""
         pairing = self.get_object()
-        data = _parse(PairingEndSerializer(data=request.data))
+        data = parse_input(PairingEndSerializer(data=request.data))
         pairing = services.pairing_end(
             user=request.user, pairing=pairing, ended_on=data["ended_on"], reason=data["end_reason"]
         )
@@ -128,7 +124,7 @@ class MentoringLogViewSet(_ListRetrieveViewSet):
 
     @extend_schema(request=MentoringLogInputSerializer, responses={201: MentoringLogSerializer})
     def create(self, request):
-        data = dict(_parse(MentoringLogInputSerializer(data=request.data, context=self.get_serializer_context())))
+        data = dict(parse_input(MentoringLogInputSerializer(data=request.data, context=self.get_serializer_context())))
         pairing = data.pop("pairing")
         log = services.mentoring_log_create(user=request.user, pairing=pairing, data=data)
         return Response(self.get_serializer(self.get_queryset().get(pk=log.pk)).data, status=status.HTTP_201_CREATED)
