@@ -38,12 +38,6 @@ class AssignmentInputSerializer(serializers.ModelSerializer):
         model = Assignment
         fields = ASSIGNMENT_FIELDS + ("cadre",)
 
-    def validate(self, attrs):  # the service checks dates and overlaps, with its messages
-        return attrs
-
-    def run_validators(self, value):  # no model-level unique/exclusion checks here either
-        return value
-
 
 class IndicatorSerializer(serializers.ModelSerializer):
     class Meta:

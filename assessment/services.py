@@ -232,19 +232,31 @@ def _submission(year: AssessmentYear, township_id: int) -> Submission:
     return Submission.objects.select_for_update().get(pk=submission.pk)
 
 
-@transaction.atomic
-def assessment_save(*, user: User, year: AssessmentYear, cadre: Cadre, data: dict[str, Any]) -> Assessment:
-    """Save one reserve's row of the grid as a draft: scores per indicator (``data["scores"]``,
-    {indicator id: score or None}), the weighted total, remarks, tallies, grade and outcome."""
-    township_id = cadre.village.township_id
+def _open_for_editing(*, user: User, year: AssessmentYear, township_id: int) -> Submission:
+    """Check that the user may fill this township's grid for the year and that it is still
+    editable; returns its submission, locked (opened as a draft if there is none)."""
     _township_writable(user, township_id)
-    if cadre.village.township.county_id != year.county_id:
+    if not Township.objects.filter(pk=township_id, county_id=year.county_id).exists():
         raise PermissionDenied(_("该后备干部不属于本县。"))
     submission = _submission(year, township_id)
     if not submission.editable:
         raise ValidationError(
             _("本乡镇%(year)s“%(state)s”，不能再修改。") % {"year": year, "state": submission.get_state_display()}
         )
+    return submission
+
+
+@transaction.atomic
+def assessment_save(*, user: User, year: AssessmentYear, cadre: Cadre, data: dict[str, Any]) -> Assessment:
+    """Save one reserve's row of the grid as a draft: scores per indicator (``data["scores"]``,
+    {indicator id: score or None}), the weighted total, remarks, tallies, grade and outcome."""
+    _open_for_editing(user=user, year=year, township_id=cadre.village.township_id)
+    return _save_row(user=user, year=year, cadre=cadre, data=data, indicators=list(year.indicators.all()))
+
+
+def _save_row(
+    *, user: User, year: AssessmentYear, cadre: Cadre, data: dict[str, Any], indicators: list[Indicator]
+) -> Assessment:
     assessment = Assessment.objects.select_for_update().select_related("updated_by").filter(
         year=year, cadre=cadre
     ).first() or Assessment(year=year, cadre=cadre)
@@ -265,7 +277,6 @@ def assessment_save(*, user: User, year: AssessmentYear, cadre: Cadre, data: dic
             setattr(
                 assessment, key, data[key] if data[key] is not None else Assessment._meta.get_field(key).get_default()
             )
-    indicators = list(year.indicators.all())
     scores = {i.pk: data.get("scores", {}).get(i.pk) for i in indicators}
     errors = {}
     for indicator in indicators:
@@ -290,29 +301,42 @@ def assessment_save(*, user: User, year: AssessmentYear, cadre: Cadre, data: dic
     assessment.full_clean(validate_constraints=False)
     assessment._history_user = user
     assessment.save()
+    given = [IndicatorScore(assessment=assessment, indicator_id=pk, score=score) for pk, score in scores.items()
+             if score is not None]  # fmt: skip
     IndicatorScore.objects.filter(assessment=assessment).exclude(
-        indicator_id__in=[pk for pk, score in scores.items() if score is not None]
+        indicator_id__in=[g.indicator_id for g in given]
     ).delete()
-    for indicator_id, score in scores.items():
-        if score is not None:
-            IndicatorScore.objects.update_or_create(
-                assessment=assessment, indicator_id=indicator_id, defaults={"score": score}
-            )
+    IndicatorScore.objects.bulk_create(
+        given, update_conflicts=True, unique_fields=["assessment", "indicator"], update_fields=["score"]
+    )
     return assessment
 
 
 def grid_save(*, user: User, year: AssessmentYear, rows: dict[Cadre, dict[str, Any]]) -> dict[int, ValidationError]:
     """Save every row that is right, each in its own savepoint; return the errors of the
     others by cadre id (their input stays on the page). A row left blank that was never
-    saved stays unsaved: the township has not started on that reserve."""
+    saved stays unsaved: the township has not started on that reserve. Who may write and
+    whether the township is still editable is checked once per township."""
     existing = set(Assessment.objects.filter(year=year, cadre__in=list(rows)).values_list("cadre_id", flat=True))
+    indicators = list(year.indicators.all())
+    closed: dict[int, ValidationError | None] = {}
     errors = {}
     for cadre, data in rows.items():
         if cadre.pk not in existing and _blank(data):
             continue
+        township_id = cadre.village.township_id
+        if township_id not in closed:
+            try:
+                _open_for_editing(user=user, year=year, township_id=township_id)
+                closed[township_id] = None
+            except ValidationError as exc:
+                closed[township_id] = exc
+        if closed[township_id] is not None:
+            errors[cadre.pk] = closed[township_id]
+            continue
         try:
             with transaction.atomic():
-                assessment_save(user=user, year=year, cadre=cadre, data=data)
+                _save_row(user=user, year=year, cadre=cadre, data=data, indicators=indicators)
         except ValidationError as exc:
             errors[cadre.pk] = exc
     return errors

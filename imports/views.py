@@ -90,7 +90,8 @@ class ImportRecordView(WriteRequiredMixin, TemplateView):
         record = _record(self.request, self.kwargs["pk"])
         importer = importer_for(record.kind)
         result = record.result
-        labels = {c.key: c.header for c in importer.columns_in(record.options.get("context"))}
+        columns = importer.columns_in(record.options.get("context"))  # may cost a query: once
+        labels = {c.key: c.header for c in columns}
         missing = set(result.get("missing", []))
         headers = []
         for h in result.get("headers", []):
@@ -103,11 +104,7 @@ class ImportRecordView(WriteRequiredMixin, TemplateView):
                     **h,
                     "selected": selected,
                     "suggested": [(k, labels[k]) for k in suggested],
-                    "others": [
-                        (c.key, c.header, c.required)
-                        for c in importer.columns_in(record.options.get("context"))
-                        if c.key not in suggested
-                    ],
+                    "others": [(c.key, c.header, c.required) for c in columns if c.key not in suggested],
                 }
             )
         return {

@@ -319,3 +319,19 @@ def test_overdue_mentoring_shows_beside_the_reserve(county_user, year, cadre, vi
     PairingFactory(cadre=cadre, started_on=D(2025, 1, 1))  # no talk since: overdue
     (row,) = grid_rows(year=year, township=village.township)
     assert row.overdue
+
+
+def test_saving_the_grid_costs_a_fixed_number_of_queries_per_row(township_secretary, year, village):
+    """The checks (who may write, the township still editable, the indicators) run once per
+    save; each row costs its savepoint, its own row, history and one upsert of its scores."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    people = [CadreFactory(village=village, name=f"人{i}", id_number=make_id_number(seq=500 + i)) for i in range(26)]
+    grid_save(user=township_secretary, year=year, rows={people[0]: full(year)})  # the township's draft exists
+    counts = []
+    for batch in (people[1:6], people[6:]):
+        with CaptureQueriesContext(connection) as queries:
+            assert grid_save(user=township_secretary, year=year, rows={p: full(year) for p in batch}) == {}
+        counts.append(len(queries))
+    assert (counts[1] - counts[0]) == 15 * 11  # 20 rows against 5: eleven queries a row, nothing more
