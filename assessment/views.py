@@ -3,7 +3,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from accounts.models import Role
 from accounts.scoping import can_manage_county, can_write, user_county_id
 from common.forms import BootstrapFormMixin, DateInput, add_service_errors
 from common.views import ServiceFormMixin
-from imports.views import ImportUploadView, UploadForm, attachment
+from imports.views import ImportUploadView, attachment
 from org.models import Seat
 from org.selectors import township_list
 
@@ -373,16 +373,7 @@ class GridImportView(ImportUploadView):
     def get_import_context(self) -> dict:
         return {"year": self.year.pk, "township": self.township.pk}
 
-    def get(self, request, *args, **kwargs):
-        return render(request, self.template_name, {"form": UploadForm(label=self.file_label), **self._context()})
-
-    def post(self, request, *args, **kwargs):
-        form = UploadForm(request.POST, request.FILES, label=self.file_label)
-        if not form.is_valid():
-            return render(request, self.template_name, {"form": form, **self._context()})
-        return super().post(request)
-
-    def _context(self) -> dict:
+    def get_page_context(self) -> dict:
         return {"year": self.year, "township": self.township}
 
 

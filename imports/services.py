@@ -114,9 +114,13 @@ def import_upload(
     return record
 
 
+AUTOMATIC = ("name", "remark", "qualifier")  # how a header matched without anyone choosing
+
+
 def import_remap(*, user: User, record: ImportRecord, choices: dict[str, str], skip_sheets: list[str]) -> None:
-    """Check the file again with the columns the user mapped (remembered for their unit)
-    and the sheets they left ticked."""
+    """Check the file again with the columns the user mapped and the sheets they left
+    ticked. ``choices`` may hold every column of the form: only what the user decided is
+    remembered for their unit; a column the rules matched and left as it was stays theirs."""
     from .tasks import check_import
 
     ensure_may_import(user)
@@ -124,6 +128,8 @@ def import_remap(*, user: User, record: ImportRecord, choices: dict[str, str], s
         record = ImportRecord.objects.select_for_update().get(pk=record.pk, user=user)
         if record.state != ImportRecord.State.PREVIEWED:
             raise ValidationError(_("这份预览已经处理过，请重新上传文件。"))
+        matched = {h["text"]: h["key"] for h in record.result.get("headers", []) if h["how"] in AUTOMATIC}
+        choices = {header: key for header, key in choices.items() if matched.get(header, "\0") != key}
         mappings_remember(user=user, kind=record.kind, choices=choices)
         record.options = {**record.options, "choices": choices, "skip_sheets": skip_sheets}
         record.state = ImportRecord.State.CHECKING

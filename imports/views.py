@@ -23,7 +23,6 @@ from .reading import ACCEPTED, MAX_FILE_BYTES
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IGNORE = "__ignore__"
-AUTOMATIC = ("name", "remark", "qualifier")  # how a header matched without anyone choosing
 
 
 def attachment(data: bytes, filename: str) -> HttpResponse:
@@ -64,13 +63,19 @@ class ImportUploadView(WriteRequiredMixin, View):
         """What the upload is for, kept with the record (see Importer.columns_for)."""
         return {}
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        return render(request, self.template_name, {"form": UploadForm(label=self.file_label)})
+    def get_page_context(self) -> dict:
+        """What the upload page shows besides the form."""
+        return {}
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: HttpRequest, **kwargs: object) -> HttpResponse:
+        return render(
+            request, self.template_name, {"form": UploadForm(label=self.file_label), **self.get_page_context()}
+        )
+
+    def post(self, request: HttpRequest, **kwargs: object) -> HttpResponse:
         form = UploadForm(request.POST, request.FILES, label=self.file_label)
         if not form.is_valid():
-            return render(request, self.template_name, {"form": form})
+            return render(request, self.template_name, {"form": form, **self.get_page_context()})
         upload = form.cleaned_data["file"]
         record = services.import_upload(
             user=request.user, kind=self.kind, filename=upload.name, data=upload.read(),
@@ -124,12 +129,10 @@ class ImportMappingView(WriteRequiredMixin, View):
 
     def post(self, request: HttpRequest, pk) -> HttpResponse:
         record = _record(request, pk)
-        # Only what the user decided is remembered: a column matched by its name stays so.
-        matched = {h["text"]: h["key"] for h in record.result.get("headers", []) if h["how"] in AUTOMATIC}
         choices = {}
         for index in range(int(request.POST.get("headers", 0))):
             header, key = request.POST.get(f"header-{index}", ""), request.POST.get(f"map-{index}", "")
-            if header and key and not (header in matched and matched[header] == key):
+            if header and key:
                 choices[header] = "" if key == IGNORE else key
         skip = []
         if request.POST.get("sheet-panel"):  # shown only for a workbook of several sheets
