@@ -65,3 +65,8 @@ def test_another_townships_assessment_is_not_found(api, township_secretary, coun
     assert client.get(f"/api/v1/assessments/{assessment.pk}/").status_code == 404
     assert client.get("/api/v1/assessments/", {"year": year.pk}).json()["count"] == 0
     assert Assessment.objects.count() == 1
+
+
+def test_another_townships_assignment_by_id_is_not_found(api, township_secretary, county_user, other_cadre):
+    assignment = AssignmentFactory(cadre=other_cadre, created_by=county_user)
+    assert auth(api, township_secretary).get(f"/api/v1/assignments/{assignment.pk}/").status_code == 404

@@ -124,3 +124,17 @@ def test_the_county_sets_the_indicators_on_a_page(login, county_user, township_s
     client.post(url, {"indicators": "政治素质 40\n工作实绩 60"})
     assert list(year.indicators.values_list("name", "weight")) == [("政治素质", 40), ("工作实绩", 60)]
     assert login(township_secretary).post(url, {"indicators": "政治素质 100"}).status_code == 403
+
+
+def test_a_township_secretary_cannot_open_another_townships_grid(
+    login, township_secretary, county_user, year, cadre, other_cadre
+):
+    from assessment.services import assessment_save
+
+    assessment_save(
+        user=county_user, year=year, cadre=other_cadre, data={"scores": {}, "visible_merits": "龙山乡的显绩"}
+    )
+    page = login(township_secretary).get(grid_url(year, other_cadre.village.township)).content.decode()
+    assert "白水镇" in page and "王芳" not in page and "龙山乡的显绩" not in page
+    sheet = reverse("assessment:grid-sheet", args=[year.pk, other_cadre.village.township_id])
+    assert login(township_secretary).get(sheet).status_code == 404
