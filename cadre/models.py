@@ -108,6 +108,9 @@ class Cadre(TimeStampedModel):
     notes = models.TextField(_("备注"), blank=True)
     photo = models.ImageField(_("照片"), upload_to=cadre_photo_path, blank=True, validators=[validate_photo_size])
 
+    entered_on = models.DateField(
+        _("列入后备时间"), default=timezone.localdate, help_text=_("列入后备干部队伍的日期，补贴自该日起计算")
+    )
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.RESERVE)
     key_training_since = models.DateField(_("列入重点培养时间"), null=True, blank=True)
     seat = models.ForeignKey(

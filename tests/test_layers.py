@@ -9,7 +9,19 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # Lowest first. An app may import itself and anything before it in this list.
-LAYERS = ["common", "org", "accounts", "imports", "cadre", "mentorship", "assessment", "reports", "demo"]
+LAYERS = [
+    "common",
+    "org",
+    "accounts",
+    "imports",
+    "cadre",
+    "mentorship",
+    "assessment",
+    "training",
+    "subsidies",
+    "reports",
+    "demo",
+]
 
 
 def _imported_apps(path: Path) -> set[str]:

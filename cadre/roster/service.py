@@ -198,6 +198,7 @@ def _apply(plan: Plan, *, user: User, reason: str) -> None:
     now = timezone.now()
     for row in plan.creates:
         row["created_at"] = row["updated_at"] = now
+        row["entered_on"] = timezone.localdate(now)
     if plan.creates:
         _insert_cadres(plan.creates)
     updated = [after for after, _ in plan.updates]

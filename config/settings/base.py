@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "django_celery_beat",
     "common",
     "accounts",
     "imports",
@@ -48,6 +49,8 @@ INSTALLED_APPS = [
     "cadre",
     "mentorship",
     "assessment",
+    "training",
+    "subsidies",
     "reports",
     "demo",  # the demo county (load_demo); builds on every domain app above
 ]
@@ -111,9 +114,17 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 
+# Generated reports are personal data: kept outside MEDIA_ROOT, with no URL of their own,
+# and served only by the authorised download view.
+REPORTS_ROOT = env.path("REPORTS_ROOT", default=str(BASE_DIR / "var" / "reports"))
+REPORTS_STORAGE = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(REPORTS_ROOT), "base_url": None},
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "reports": REPORTS_STORAGE,
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -2,7 +2,7 @@
 Celery tasks run in-process, debug on."""
 
 from .base import *  # noqa: F403
-from .base import database, env
+from .base import REPORTS_STORAGE, database, env
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env("SECRET_KEY", default="local-only-not-for-production-7Gk2p9QxLr")
@@ -16,4 +16,5 @@ CELERY_TASK_EAGER_PROPAGATES = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "reports": REPORTS_STORAGE,
 }

@@ -17,10 +17,16 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CELERY_BROKER_URL}}
 
+REPORTS_ROOT = env.path("REPORTS_ROOT", default="/tmp/reserve_cadre_test_reports")
+REPORTS_STORAGE = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(REPORTS_ROOT), "base_url": None},
+}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "reports": REPORTS_STORAGE,
 }
 
 MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/reserve_cadre_test_media")

@@ -24,6 +24,8 @@ from common.scope import Scope, ScopedQuerySet
 from imports.models import HeaderMapping, ImportRecord
 from mentorship.models import CountyPolicy, FormRequirement, Mentor, MentoringLog, Pairing
 from org.models import County, Seat, Township, Village
+from reports.models import ReportRun
+from subsidies.models import SubsidyAdjustment, SubsidyLine, SubsidyPolicy, SubsidySheet
 from tests.factories import (
     AssignmentFactory,
     AssignmentKindFactory,
@@ -38,10 +40,11 @@ from tests.factories import (
     make_id_number,
     township_user,
 )
+from training.models import Attendance, TrainingNeed, TrainingSession
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = ("accounts", "org", "imports", "cadre", "mentorship", "assessment", "reports")
+OUR_APPS = ("accounts", "org", "imports", "cadre", "mentorship", "assessment", "training", "subsidies", "reports")
 
 
 def _county_data(name: str, seq: int) -> dict:
@@ -64,6 +67,26 @@ def _county_data(name: str, seq: int) -> dict:
     assessment = assessment_save(user=staff, year=year, cadre=log.pairing.cadre, data=data)
     submission = submission_submit(user=staff, year=year, township_id=township.pk)
     pairing = log.pairing
+    session = TrainingSession.objects.create(
+        county=county, title="月度培训", date=dt.date(2026, 5, 8), hours=4, created_by=staff
+    )
+    attendance = Attendance.objects.create(session=session, cadre=pairing.cadre, status="present", recorded_by=staff)
+    need = TrainingNeed.objects.create(session=session, cadre=pairing.cadre, topics=["policy"], recorded_by=staff)
+    subsidy_policy = SubsidyPolicy.objects.create(
+        county=county,
+        effective_from=dt.date(2026, 1, 1),
+        monthly_amount=2000,
+        eligible_statuses=["reserve"],
+        created_by=staff,
+    )
+    sheet = SubsidySheet.objects.create(county=county, month=dt.date(2026, 5, 1), computed_at=dt.datetime.now(dt.UTC))
+    line = SubsidyLine.objects.create(
+        sheet=sheet, cadre=pairing.cadre, township=township, village=village, days=31, base=2000, total=2000
+    )
+    adjustment = SubsidyAdjustment.objects.create(
+        sheet=sheet, cadre=pairing.cadre, township=township, amount=-100, reason="多发", created_by=staff
+    )
+    report = ReportRun.objects.create(kind="subsidy", month=dt.date(2026, 5, 1), county=county, township=township)
     return {
         County: county,
         Township: township,
@@ -86,6 +109,14 @@ def _county_data(name: str, seq: int) -> dict:
         IndicatorScore: assessment.scores.first(),
         Submission: submission,
         SubmissionEvent: submission.events.get(),
+        TrainingSession: session,
+        Attendance: attendance,
+        TrainingNeed: need,
+        SubsidyPolicy: subsidy_policy,
+        SubsidySheet: sheet,
+        SubsidyLine: line,
+        SubsidyAdjustment: adjustment,
+        ReportRun: report,
         apps.get_model("accounts", "User"): staff,
         "township": township,
     }
