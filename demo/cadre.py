@@ -381,12 +381,23 @@ def demo_plan() -> DemoPlan:
 
 
 def _cadre_plan(rng: random.Random, township: str, village: str, used_ids: set[str]) -> CadrePlan:
+    return CadrePlan(township=township, village=village, data=person_data(rng, used_ids))
+
+
+def person_data(
+    rng: random.Random, used_ids: set[str], *, regions=REGION_CODES, today: dt.date = REFERENCE_DATE
+) -> dict:
+    """One reserve cadre's personal data drawn from the pools: a valid ID number (unique
+    among ``used_ids``, which it extends) agreeing with the birth date and gender, an age,
+    education, political status and source mix like the field reports'. Ages and dates are
+    reckoned from ``today``; ``regions`` weighs the ID numbers' region codes. demo.province
+    draws its reserves with it too."""
     male = rng.random() < 0.68
     low, high = _pick(rng, AGE_BANDS)
     age = rng.randint(low, high)
-    birth = REFERENCE_DATE - dt.timedelta(days=int(age * 365.25) + rng.randint(1, 364))
+    birth = today - dt.timedelta(days=int(age * 365.25) + rng.randint(1, 364))
     while True:
-        first17 = f"{_pick(rng, REGION_CODES)}{birth:%Y%m%d}{rng.randrange(0, 500) * 2 + (1 if male else 0):03d}"
+        first17 = f"{_pick(rng, regions)}{birth:%Y%m%d}{rng.randrange(0, 500) * 2 + (1 if male else 0):03d}"
         id_number = first17 + check_digit(first17)
         if id_number not in used_ids:
             used_ids.add(id_number)
@@ -404,10 +415,10 @@ def _cadre_plan(rng: random.Random, township: str, village: str, used_ids: set[s
         party_joined_on = _date_between(
             rng,
             birth + dt.timedelta(days=int(joined_age * 365.25) + 1),
-            REFERENCE_DATE - dt.timedelta(days=400),
+            today - dt.timedelta(days=400),
         )
     elif political == PoliticalStatus.PROBATIONARY:
-        party_joined_on = REFERENCE_DATE - dt.timedelta(days=rng.randint(30, 330))
+        party_joined_on = today - dt.timedelta(days=rng.randint(30, 330))
 
     source = _pick(rng, SOURCES)
     if source == Source.RETURNED_GRADUATE and education not in (
@@ -434,7 +445,7 @@ def _cadre_plan(rng: random.Random, township: str, village: str, used_ids: set[s
         "specialty": specialty,
         "notes": rng.choice(NOTES) if rng.random() < 0.25 else "",
     }
-    return CadrePlan(township=township, village=village, data=data)
+    return data
 
 
 def _lifecycle_plan(rng: random.Random, cadres: list[CadrePlan]) -> set[tuple[int, int]]:
