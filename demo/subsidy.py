@@ -103,7 +103,8 @@ class SubsidyDemo:
         locked = [s for s in sheets if s.state == SheetState.LOCKED]
         if locked:
             sheet = locked[-1]
-            line = sheet.lines.select_related("cadre").order_by("township__name", "village__name", "cadre__name").first()
+            lines = sheet.lines.select_related("cadre").order_by("township__name", "village__name", "cadre__name")
+            line = lines.first()
             if line is not None:
                 amount, reason = ADJUSTMENT
                 adjustment_add(user=self.admin, sheet=sheet, cadre=line.cadre, amount=amount, reason=reason)

@@ -2,6 +2,7 @@
 services keep (the tables' constraints hold them too, but not all of them)."""
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -12,9 +13,10 @@ from django.utils import timezone
 from cadre.models import Cadre, Status
 from common.idcard import parse_id_number
 from demo.province import COUNTY_PREFIX, training_months
+from mentorship.dates import add_months
 from mentorship.models import CountyPolicy, Mentor, MentoringLog, Pairing
 from org.models import STANDARD_SEATS, County, Seat, Village
-from subsidies.models import SubsidyPolicy
+from subsidies.models import SubsidyLine, SubsidyPolicy, SubsidySheet
 from training.models import Attendance, AttendanceStatus, TrainingSession
 
 
@@ -83,6 +85,12 @@ def test_generates_a_small_province_that_keeps_the_rules():
     assert attendance.filter(exam_score__isnull=False).exists()
 
     assert SubsidyPolicy.objects.filter(county__in=counties, monthly_amount=2000).count() == 2
+    # Last month's sheet, computed by the subsidies service: the reserves in the pool all month get 2,000.
+    sheets = SubsidySheet.objects.filter(county__in=counties, month=add_months(today.replace(day=1), -1))
+    assert sheets.count() == 2
+    lines = SubsidyLine.objects.filter(sheet__in=sheets)
+    assert lines.count() > 200 and lines.filter(base=Decimal("2000.00")).count() > 200
+    assert not lines.exclude(township__county__in=counties).exists()
 
     # A second run refuses: the counties exist.
     with pytest.raises(CommandError, match="已存在"):
