@@ -52,13 +52,19 @@ def _row_error(message: str, cadre_id: Any) -> ValidationError:
 # Sessions -------------------------------------------------------------------------------------
 
 
+def may_edit_session(*, user: User, session: TrainingSession) -> bool:
+    """Whether the user may edit a session they can see: county staff any of their county's,
+    a township secretary the 乡镇级 sessions their township organises."""
+    if not user.may_write:
+        return False
+    return user.role != Role.TOWNSHIP or (session.level == Level.TOWNSHIP and session.organizer_id == user.township_id)
+
+
 def _ensure_may_edit(user: User, session: TrainingSession) -> None:
     _ensure_writer(user)
     if not session_visible(user=user).filter(pk=session.pk).exists():
         raise PermissionDenied(_("只能修改本辖区的培训班次。"))
-    if user.role == Role.TOWNSHIP and not (
-        session.level == Level.TOWNSHIP and session.organizer_id == user.township_id
-    ):
+    if not may_edit_session(user=user, session=session):
         raise PermissionDenied(_("乡镇只能修改本乡镇举办的乡镇级培训。"))
 
 
