@@ -503,6 +503,10 @@ class TestImportExportIsGone:
         ),
         (Pairing, lambda b: [PairingFactory(cadre=CadreFactory(village=b.village), created_by=b.staff)]),
         (Mentor, lambda b: [MentorFactory(township=b.township) for _ in range(3)]),
+        (
+            Attendance,
+            lambda b: [AttendanceFactory(session=b.session, cadre=CadreFactory(village=b.village)) for _ in range(3)],
+        ),
         (User, lambda b: [UserFactory(county=b.county) for _ in range(3)]),
     ],
     ids=lambda v: v._meta.model_name if hasattr(v, "_meta") else "",
