@@ -187,21 +187,28 @@ def hours_by_reserve(scope_or_user: User | Scope, year: int) -> QuerySet[Cadre]:
 
 
 def cadre_training(*, cadre: Cadre, user: User | None = None) -> dict[str, Any]:
-    """The cadre page's training card: this year's hours (present only) and the latest sessions."""
+    """The cadre page's training card: this year's hours (present only) and the latest
+    sessions, in one query (the year's totals ride on each recent row: a reserve with no
+    recent row has no hours either)."""
     year = timezone.localdate().year
-    totals = Attendance.objects.filter(
-        cadre=cadre, status=AttendanceStatus.PRESENT, session__date__year=year
-    ).aggregate(hours=Sum("session__hours"), sessions=Count("pk"))
+    totals = (
+        Attendance.objects.filter(cadre=cadre, status=AttendanceStatus.PRESENT, session__date__year=year)
+        .order_by()
+        .values("cadre")
+        .annotate(hours=Sum("session__hours"), n=Count("pk"))
+    )
     recent = list(
         Attendance.objects.filter(cadre=cadre)
         .select_related("session")
+        .annotate(year_hours=Subquery(totals.values("hours")), year_sessions=Subquery(totals.values("n")))
         .order_by("-session__date", "-pk")[:RECENT_SESSIONS]
     )
+    first = recent[0] if recent else None
     return {
         "cadre": cadre,
         "year": year,
-        "hours": totals["hours"] or Decimal("0"),
-        "sessions": totals["sessions"],
+        "hours": (first.year_hours if first else None) or Decimal("0"),
+        "sessions": (first.year_sessions if first else None) or 0,
         "recent": recent,
     }
 
