@@ -84,8 +84,9 @@ def session_create(*, user: User, data: Mapping[str, Any]) -> TrainingSession:
 
 @transaction.atomic
 def session_update(*, user: User, session: TrainingSession, data: Mapping[str, Any]) -> TrainingSession:
-    _ensure_may_edit(user, session)
+    # The rights are checked on the stored row (a form may have changed the instance it was given).
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    _ensure_may_edit(user, session)
     return _save_session(user=user, session=session, data=data)
 
 
