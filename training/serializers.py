@@ -2,6 +2,7 @@
 caller's scope), training.services validates and saves; output serializers render."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cadre.models import Cadre, Tier
@@ -11,10 +12,24 @@ from org.models import Township
 from org.selectors import township_list
 
 from . import selectors
-from .models import Attendance, AttendanceStatus, TrainingSession
+from .models import Attendance, AttendanceStatus, Kind, TrainingSession
+
+
+def choice_field(choices: list[tuple[str, str]], **kwargs) -> serializers.ChoiceField:
+    """A choice field whose schema lists its values inline rather than as a shared enum
+    component: training's ``kind``, ``status`` and tiers share their names with other apps'
+    different (or same) choice sets, which the schema generator would otherwise warn about."""
+    schema = {
+        "allOf": [{"type": "string", "enum": [value for value, _label in choices]}],
+        "description": "；".join(f"{value}：{label}" for value, label in choices),
+    }
+    field_class = extend_schema_field(schema)(type("InlineChoiceField", (serializers.ChoiceField,), {}))
+    return field_class(choices=choices, **kwargs)
 
 
 class TrainingSessionSerializer(serializers.ModelSerializer):
+    kind = choice_field(Kind.choices, read_only=True, label=_("培训类型"))
+    target_tiers = serializers.ListField(child=choice_field(Tier.choices), read_only=True, label=_("参训层级"))
     organizer_name = serializers.CharField(source="organizer.name", read_only=True, default=None)
     marked = serializers.IntegerField(read_only=True, label=_("已记录考勤人数（本辖区）"))
     present = serializers.IntegerField(read_only=True, label=_("出勤人数（本辖区）"))
@@ -37,8 +52,9 @@ class TrainingSessionInputSerializer(serializers.ModelSerializer):
         selector=township_list, queryset=Township.objects.none(), many=True, required=False,
         label=_("参训乡镇ID（不填为全县）"),
     )  # fmt: skip
+    kind = choice_field(Kind.choices, required=False, label=_("培训类型"))
     target_tiers = serializers.ListField(
-        child=serializers.ChoiceField(choices=Tier.choices), required=False, label=_("参训层级（不填为全部）")
+        child=choice_field(Tier.choices), required=False, label=_("参训层级（不填为全部）")
     )
 
     class Meta:
@@ -55,6 +71,7 @@ class AttendanceSerializer(serializers.ModelSerializer):
     village_name = serializers.CharField(source="cadre.village.name", read_only=True)
     session_date = serializers.DateField(source="session.date", read_only=True)
     hours = serializers.DecimalField(source="session.hours", max_digits=4, decimal_places=1, read_only=True)
+    status = choice_field(AttendanceStatus.choices, read_only=True, label=_("出勤情况"))
 
     class Meta:
         model = Attendance
@@ -64,7 +81,7 @@ class AttendanceSerializer(serializers.ModelSerializer):
 
 class AttendanceRowSerializer(serializers.Serializer):
     cadre = ScopedPrimaryKeyRelatedField(selector=cadre_list, queryset=Cadre.objects.none(), label=_("后备干部ID"))
-    status = serializers.ChoiceField(choices=AttendanceStatus.choices, label=_("出勤情况"))
+    status = choice_field(AttendanceStatus.choices, label=_("出勤情况"))
     exam_score = serializers.DecimalField(
         max_digits=4, decimal_places=1, required=False, allow_null=True, label=_("考试成绩（出勤且有考试时）")
     )
@@ -89,6 +106,6 @@ class AttendanceBulkSerializer(serializers.Serializer):
 
 
 class AttendancePatchSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=AttendanceStatus.choices, required=False, label=_("出勤情况"))
+    status = choice_field(AttendanceStatus.choices, required=False, label=_("出勤情况"))
     exam_score = serializers.DecimalField(max_digits=4, decimal_places=1, required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True)
