@@ -142,3 +142,10 @@ def test_the_cadre_page_shows_this_years_training(login, county_user, session, c
     Attendance.objects.create(session=session, cadre=cadre, status="present", recorded_by=county_user)
     page = login(county_user).get(cadre.get_absolute_url()).content.decode()
     assert "教育培训" in page and "五月县级月度培训" in page and "参训 1 次，累计 4 学时" in page
+
+
+def test_the_needs_menu_lists_sessions_still_to_come(login, county_user, county, session):
+    TrainingSessionFactory(county=county, created_by=county_user, title="下月培训",
+                           date=dt.date.today() + dt.timedelta(days=20))  # fmt: skip
+    page = login(county_user).get(reverse("training:session-list"), {"needs": "open"}).content.decode()
+    assert "培训需求征集" in page and "下月培训" in page and "五月县级月度培训" not in page

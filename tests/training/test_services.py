@@ -244,3 +244,15 @@ class TestNeeds:
             need_save(user=township_secretary, session=session, cadre=cadre, topics=["law"])
         assert need_save(user=county_user, session=session, cadre=cadre, topics=["law"]).topics == ["law"]
         TrainingNeedFactory(session=session, cadre=other_cadre)
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_a_bulk_save_costs_the_same_whatever_its_size(county_user, session, village, n, django_assert_num_queries):
+    people = [CadreFactory(village=village, name=f"人{i}", id_number=make_id_number(seq=700 + i)) for i in range(n)]
+    rows = [{"cadre": p.pk, "status": PRESENT, "exam_score": 80} for p in people]
+    # savepoint, the session's scope check, the cadres with their target flag, the upsert, release
+    with django_assert_num_queries(5):
+        attendance_save(user=county_user, session=session, rows=rows)
+    with django_assert_num_queries(5):
+        needs_save(user=county_user, session=session, rows=[{"cadre": p.pk, "topics": ["law"]} for p in people])
+    assert Attendance.objects.count() == TrainingNeed.objects.count() == n
