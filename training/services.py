@@ -184,13 +184,9 @@ def _load_rows(
         if cadre is None or cadre.village.township.county_id != session.county_id:
             errors.append(_row_error(_("找不到编号为%(id)s的本县后备干部。") % {"id": cadre_id}, cadre_id))
         elif scope.is_township and cadre.village.township_id != scope.township_id:
-            errors.append(
-                _row_error(
-                    _("%(name)s（%(township)s）不是本乡镇的后备干部，只能%(what)s本乡镇的后备干部。")
-                    % {"name": cadre.name, "township": cadre.village.township.name, "what": what},
-                    cadre.pk,
-                )
-            )
+            # Named by id only: a township does not learn who another township's reserves are.
+            message = _("编号为%(id)s的人员不是本乡镇的后备干部，只能%(what)s本乡镇的后备干部。")
+            errors.append(_row_error(message % {"id": cadre.pk, "what": what}, cadre.pk))
         elif cadre.status == Status.LEFT:
             errors.append(_row_error(_("%(name)s已退出后备干部队伍。") % {"name": cadre.name}, cadre.pk))
         elif not cadre.is_target:

@@ -69,7 +69,8 @@ def test_a_township_posting_another_townships_reserve_saves_nothing(
 ):
     data = {"cadre": [cadre.pk, other_cadre.pk], f"status-{cadre.pk}": "present", f"status-{other_cadre.pk}": "absent"}
     response = login(township_secretary).post(session.get_absolute_url(), data)
-    assert "不是本乡镇的后备干部" in response.content.decode()
+    html = response.content.decode()
+    assert "不是本乡镇的后备干部" in html and "王芳" not in html  # named by id only
     assert not Attendance.objects.exists()
 
 

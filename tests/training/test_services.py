@@ -114,7 +114,7 @@ class TestAttendance:
         rows = [{"cadre": cadre, "status": PRESENT}, {"cadre": other_cadre, "status": PRESENT}]
         with pytest.raises(ValidationError) as error:
             attendance_save(user=township_secretary, session=session, rows=rows)
-        assert error.value.messages == ["王芳（龙山乡）不是本乡镇的后备干部，只能记录本乡镇的后备干部。"]
+        assert error.value.messages == [f"编号为{other_cadre.pk}的人员不是本乡镇的后备干部，只能记录本乡镇的后备干部。"]
         assert error.value.error_list[0].params == {"cadre": other_cadre.pk}
         assert not Attendance.objects.exists()
         attendance_save(user=township_secretary, session=session, rows=rows[:1])
