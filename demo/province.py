@@ -41,6 +41,7 @@ from mentorship.dates import add_months
 from mentorship.models import ActivityForm, CountyPolicy, EnteredBy, FormRequirement, Mentor, MentoringLog, Pairing
 from org.models import STANDARD_SEATS, County, Seat, SeatPost, Township, Village
 from subsidies.models import SubsidyPolicy
+from subsidies.services import sheet_compute
 from training.models import Attendance, AttendanceStatus, Kind, Level, TrainingSession
 
 COUNTY_PREFIX = "省测试县"
@@ -655,10 +656,6 @@ def _subsidies(counties: list[_County], users, today: dt.date, result) -> None:
         ]
     )
     result.counts["subsidy_policies"] = len(counties)
-    try:
-        from subsidies.services import sheet_compute
-    except ImportError:  # subsidies' services not there yet: the policy alone
-        return
     month = add_months(today.replace(day=1), -1)
     lines = 0
     for county in counties:
