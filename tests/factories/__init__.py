@@ -7,6 +7,7 @@ from .assessment import AssignmentFactory, AssignmentKindFactory, DeedFactory, b
 from .cadre import CadreFactory, make_id_number
 from .mentorship import MentorFactory, MentoringLogFactory, PairingFactory
 from .org import CountyFactory, TownshipFactory, VillageFactory
+from .subsidies import SubsidyPolicyFactory, graded
 
 __all__ = [
     "PASSWORD",
@@ -18,10 +19,12 @@ __all__ = [
     "MentorFactory",
     "MentoringLogFactory",
     "PairingFactory",
+    "SubsidyPolicyFactory",
     "TownshipFactory",
     "UserFactory",
     "VillageFactory",
     "builtin_kind",
+    "graded",
     "leader_user",
     "make_id_number",
     "township_user",
