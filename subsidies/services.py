@@ -208,9 +208,9 @@ def _base(parts: list[tuple[int, int]], month_days: int) -> tuple[int, str]:
     return base, basis
 
 
-def compute_lines(*, county_id: int, month: dt.date, sheet_id: int) -> list[dict[str, Any]]:
-    """The sheet's lines as rows for the database: two queries (the county's policies, its
-    reserves with their previous-year grade), then arithmetic in Python."""
+def compute_lines(*, county_id: int, month: dt.date, sheet_id: int) -> list[tuple]:
+    """The sheet's lines as rows for the database, in ``LINE_COLUMNS`` order: two queries (the
+    county's policies, its reserves with their previous-year grade), then arithmetic in Python."""
     month_days = monthrange(month.year, month.month)[1]
     month_end = month.replace(day=month_days)
     policies = list(SubsidyPolicy.objects.filter(county_id=county_id).order_by("effective_from"))
@@ -239,31 +239,38 @@ def compute_lines(*, county_id: int, month: dt.date, sheet_id: int) -> list[dict
     bonus_fen = {}
     if bonus_policy is not None:
         bonus_fen = {grade: int(getattr(bonus_policy, name) * 100) for grade, name in BONUS_FIELD.items()}
-    lines = []
-    for row in cadres.order_by().values_list(*fields):
-        pk, village_id, township_id, tier, entered_on, key_since, seated_on, left_on = row[:8]
-        spans = status_spans(entered_on=entered_on, key_training_since=key_since, seated_on=seated_on, left_on=left_on)
-        parts = []
-        for period in periods:
-            days = eligible_days(period, tier, spans)
-            if days:
-                parts.append((period.amount_fen, days))
-        grade = row[8] if bonus_policy is not None else None
+    # A line depends only on the tier, the dates clipped to the month and the grade: reserves
+    # sharing them (most of a county: in the pool all month, no bonus) share one computation.
+    after = month_end + dt.timedelta(days=1)
+
+    def clip(day: dt.date | None) -> dt.date:
+        return after if day is None or day > after else max(day, month)
+
+    def compute(tier: str, entered: dt.date, key: dt.date, seated: dt.date, left: dt.date, grade: str | None) -> tuple:
+        spans = status_spans(entered_on=entered, key_training_since=key, seated_on=seated, left_on=left)
+        parts = [(p.amount_fen, days) for p in periods if (days := eligible_days(p, tier, spans))]
         bonus = bonus_fen.get(grade, 0) if grade else 0
         if not parts and not bonus:
-            continue
+            return ()
         base, basis = _base(parts, month_days) if parts else (0, "")
         if bonus:
             basis = "；".join(filter(None, [basis, f"{Grade(grade).label}绩效奖{_fen(bonus)}"]))
         if len(basis) > BASIS_MAX:
             basis = basis[: BASIS_MAX - 1] + "…"
-        lines.append(
-            {
-                "sheet_id": sheet_id, "cadre_id": pk, "township_id": township_id, "village_id": village_id,
-                "days": sum(days for _amount, days in parts), "base": _fen(base), "bonus_grade": grade if bonus else "",
-                "bonus": _fen(bonus), "total": _fen(base + bonus), "basis": basis,
-            }
-        )  # fmt: skip
+        days = sum(days for _amount, days in parts)
+        return (days, _fen(base), grade if bonus else "", _fen(bonus), _fen(base + bonus), basis)
+
+    results: dict[tuple, tuple] = {}
+    lines = []
+    for row in cadres.order_by().values_list(*fields):
+        pk, village_id, township_id, tier, entered_on, key_since, seated_on, left_on = row[:8]
+        key = (tier, clip(entered_on), clip(key_since), clip(seated_on), clip(left_on),
+               row[8] if bonus_policy is not None else None)  # fmt: skip
+        result = results.get(key)
+        if result is None:
+            result = results[key] = compute(*key)
+        if result:
+            lines.append((sheet_id, pk, township_id, village_id, *result))
     return lines
 
 
@@ -271,13 +278,13 @@ LINE_COLUMNS = ("sheet_id", "cadre_id", "township_id", "village_id", "days", "ba
                 "basis")  # fmt: skip
 
 
-def _copy_lines(lines: list[dict[str, Any]]) -> None:
+def _copy_lines(lines: list[tuple]) -> None:
     """PostgreSQL COPY of the lines (one statement whatever their number). Every column is
     NOT NULL, so FORCE_NOT_NULL keeps an empty grade or basis an empty text."""
     if not lines:
         return
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows([line[c] for c in LINE_COLUMNS] for line in lines)
+    csv.writer(buffer, lineterminator="\n").writerows(lines)
     buffer.seek(0)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(c) for c in LINE_COLUMNS)
