@@ -7,6 +7,7 @@ from assessment.api import AssessmentViewSet, AssessmentYearViewSet, AssignmentV
 from cadre.api import CadreViewSet
 from mentorship.api import MentoringLogViewSet, MentorViewSet, PairingViewSet
 from org.api import TownshipViewSet, VillageViewSet
+from subsidies.api import SubsidyLineViewSet, SubsidySheetViewSet
 
 router = DefaultRouter()
 router.register("townships", TownshipViewSet, basename="township")
@@ -18,6 +19,9 @@ router.register("mentoring-logs", MentoringLogViewSet, basename="mentoring-log")
 router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("assessment-years", AssessmentYearViewSet, basename="assessment-year")
 router.register("assessments", AssessmentViewSet, basename="assessment")
+# Lines first: "subsidies/lines/" must not be read as the sheet with id "lines".
+router.register("subsidies/lines", SubsidyLineViewSet, basename="subsidy-line")
+router.register("subsidies", SubsidySheetViewSet, basename="subsidy-sheet")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

@@ -15,6 +15,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -81,6 +82,14 @@ class SubsidyPolicy(TimeStampedModel):
     def __str__(self) -> str:
         return _("%(date)s起 每月%(amount)s元") % {"date": self.effective_from, "amount": self.monthly_amount}
 
+    @property
+    def tier_labels(self) -> list[str]:
+        return [Tier(t).label for t in self.eligible_tiers]
+
+    @property
+    def status_labels(self) -> list[str]:
+        return [Status(s).label for s in self.eligible_statuses]
+
 
 class SheetState(models.TextChoices):
     COMPUTED = "computed", _("已计算")
@@ -145,6 +154,9 @@ class SubsidySheet(TimeStampedModel):
 
     def __str__(self) -> str:
         return _("%(county)s %(month)s补贴表") % {"county": self.county, "month": f"{self.month:%Y年%m月}"}
+
+    def get_absolute_url(self) -> str:
+        return reverse("subsidies:sheet-detail", args=[self.pk])
 
     @property
     def locked(self) -> bool:

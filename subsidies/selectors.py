@@ -66,11 +66,9 @@ def sheet_get(user: Who, pk: int | str) -> SubsidySheet:
     return get_object_or_404(sheet_list(user), pk=pk)
 
 
-def sheet_lines(user: Who, sheet: SubsidySheet) -> QuerySet[SubsidyLine]:
-    """The sheet's lines the caller may see, ordered by township, village and name, each with
-    ``cadre_name``, ``village_name``, ``township_name``, ``masked_id_number`` (computed in the
-    database: the full number never leaves it), ``adjustments`` (the reserve's adjustments in
-    this sheet) and ``payable`` (total + adjustments). Paginate it; ``.values()`` works too."""
+def line_list(user: Who) -> QuerySet[SubsidyLine]:
+    """Every line the caller may see, of every sheet, annotated as ``sheet_lines`` says, with
+    the sheet's ``month``; newest month first."""
     adjustments = (
         SubsidyAdjustment.objects.filter(sheet=OuterRef("sheet"), cadre=OuterRef("cadre"))
         .order_by()
@@ -80,8 +78,8 @@ def sheet_lines(user: Who, sheet: SubsidySheet) -> QuerySet[SubsidyLine]:
     )
     return (
         SubsidyLine.objects.visible_to(user)
-        .filter(sheet=sheet)
         .annotate(
+            month=F("sheet__month"),
             cadre_name=F("cadre__name"),
             village_name=F("village__name"),
             township_name=F("township__name"),
@@ -91,8 +89,16 @@ def sheet_lines(user: Who, sheet: SubsidySheet) -> QuerySet[SubsidyLine]:
             adjustments=_money(Subquery(adjustments)),
         )
         .annotate(payable=F("total") + F("adjustments"))
-        .order_by("township_name", "village_name", "cadre_name", "pk")
+        .order_by("-month", "township_name", "village_name", "cadre_name", "pk")
     )
+
+
+def sheet_lines(user: Who, sheet: SubsidySheet) -> QuerySet[SubsidyLine]:
+    """The sheet's lines the caller may see, ordered by township, village and name, each with
+    ``cadre_name``, ``village_name``, ``township_name``, ``masked_id_number`` (made in the
+    database: the full number never leaves it), ``adjustments`` (the reserve's adjustments in
+    this sheet) and ``payable`` (total + adjustments). Paginate it; ``.values()`` works too."""
+    return line_list(user).filter(sheet=sheet).order_by("township_name", "village_name", "cadre_name", "pk")
 
 
 def sheet_adjustments(user: Who, sheet: SubsidySheet) -> QuerySet[SubsidyAdjustment]:

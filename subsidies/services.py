@@ -62,6 +62,8 @@ POLICY_FIELDS = (
 BASIS_MAX = SubsidyLine._meta.get_field("basis").max_length
 BONUS_FIELD = {Grade.EXCELLENT: "bonus_excellent", Grade.COMPETENT: "bonus_competent", Grade.BASIC: "bonus_basic"}
 NEVER = dt.date.max
+CENT = Decimal("0.01")
+MONEY_FIELDS = ("monthly_amount", "bonus_excellent", "bonus_competent", "bonus_basic")
 
 
 # Who may act -------------------------------------------------------------------------------
@@ -90,12 +92,17 @@ def policy_save(
     if instance is not None and instance.county_id != county_id:
         raise PermissionDenied(_("只能修改本县的补贴政策。"))
     policy = instance or SubsidyPolicy(county_id=county_id, created_by=user)
-    starts = [policy.effective_from] if instance is not None else []
+    # The stored start (a ModelForm may already have changed the instance).
+    starts = list(SubsidyPolicy.objects.filter(pk=policy.pk).values_list("effective_from", flat=True))
     for key, value in data.items():
         if key in POLICY_FIELDS:
             setattr(policy, key, value)
     if not policy.eligible_statuses:
         raise ValidationError({"eligible_statuses": _("请至少选择一种享受补贴的状态。")})
+    for name in MONEY_FIELDS:
+        value = getattr(policy, name)
+        if isinstance(value, (Decimal, int)):
+            setattr(policy, name, Decimal(value).quantize(CENT))
     policy.eligible_tiers = sorted(set(policy.eligible_tiers or []))
     policy.eligible_statuses = sorted(set(policy.eligible_statuses))
     policy.full_clean(validate_constraints=False)
@@ -388,10 +395,11 @@ def adjustment_add(*, user: User, sheet: SubsidySheet, cadre: Cadre, amount: Dec
         errors["reason"] = _("请填写调整原因。")
     if amount is None or amount == 0:
         errors["amount"] = _("调整金额不能为零。")
-    elif amount != amount.quantize(Decimal("0.01")):
+    elif amount != amount.quantize(CENT):
         errors["amount"] = _("调整金额最多保留两位小数（分）。")
     if errors:
         raise ValidationError(errors)
+    amount = amount.quantize(CENT)
     cadre = Cadre.objects.select_related("village__township").get(pk=cadre.pk)
     if cadre.village.township.county_id != sheet.county_id:
         raise ValidationError({"cadre": _("该后备干部不属于本县。")})
