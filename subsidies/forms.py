@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -72,6 +73,8 @@ class MonthForm(CountyChoiceMixin, BootstrapFormMixin, forms.Form):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_county_field(user)
+        # Last month: the sheet the county usually computes at the start of a month.
+        self.fields["month"].initial = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
 
 
 class AdjustmentForm(BootstrapFormMixin, forms.Form):

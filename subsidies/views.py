@@ -105,12 +105,11 @@ class SheetListView(ListView):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                totals = selectors.sheet_totals(request.user, sheet)
-                messages.success(
-                    request,
-                    _("已计算%(month)s补贴表：%(count)s人，合计%(total)s元。")
-                    % {"month": f"{month:%Y年%m月}", "count": totals.county.count, "total": totals.county.total},
-                )
+                county = selectors.sheet_totals(request.user, sheet).county
+                message = _("已计算%(month)s补贴表：%(count)s人，合计%(total)s元。") % {
+                    "month": f"{month:%Y年%m月}", "count": county.count, "total": f"{county.total:,.2f}"
+                }  # fmt: skip
+                messages.success(request, message)
                 return redirect(sheet)
         self.object_list = self.get_queryset()
         return self.render_to_response(self.get_context_data(form=form))

@@ -90,7 +90,7 @@ class TestPolicies:
         for user in (township_secretary, leader):
             client = login(user)
             page = client.get(reverse("subsidies:policy-list")).content.decode()
-            assert "2000.00" in page and reverse("subsidies:policy-create") not in page
+            assert "2,000.00" in page and reverse("subsidies:policy-create") not in page
             assert client.get(reverse("subsidies:policy-create")).status_code == 403
             assert client.post(reverse("subsidies:policy-update", args=[policy.pk]), {}).status_code == 403
 
@@ -101,12 +101,12 @@ class TestSheets:
         response = client.post(reverse("subsidies:sheet-list"), {"month": "2026-03"}, follow=True)
         html = response.content.decode()
         # 2000 + 2000 + 2000 × 15/31 = 967.74
-        assert "已计算2026年03月补贴表：3人，合计4967.74元。" in html
+        assert "已计算2026年03月补贴表：3人，合计4,967.74元。" in html
         sheet = SubsidySheet.objects.get()
         assert response.redirect_chain[-1][0] == detail(sheet)
-        assert "赵强" in html and "2000.00×15/31" in html and "4967.74" in html
+        assert "赵强" in html and "2000.00×15/31" in html and "4,967.74" in html
         listing = client.get(reverse("subsidies:sheet-list")).content.decode()
-        assert "2026年03月" in listing and "已计算" in listing and "4967.74" in listing
+        assert "2026年03月" in listing and "已计算" in listing and "4,967.74" in listing
 
     def test_a_bad_month_is_a_message_on_the_form(self, login, county_user, policy):
         response = login(county_user).post(reverse("subsidies:sheet-list"), {"month": "三月"})
@@ -134,7 +134,7 @@ class TestSheets:
         people[1].entered_on = dt.date(2026, 3, 1)
         people[1].save()
         html = login(county_user).post(detail(sheet), {"action": "recompute"}, follow=True).content.decode()
-        assert "已重新计算2026年03月补贴表。" in html and "6000.00" in html
+        assert "已重新计算2026年03月补贴表。" in html and "6,000.00" in html
 
     def test_an_adjustment_from_a_line_and_by_id_number(self, login, county_user, sheet, people):
         sheet_lock(user=county_user, sheet=sheet_review(user=county_user, sheet=sheet))
@@ -148,7 +148,7 @@ class TestSheets:
         html = client.post(detail(sheet), data, follow=True).content.decode()
         assert "已为王芳添加调整-100.00元。" in html
         # 4967.74 + 64.52 - 100
-        assert "4932.26" in html
+        assert "4,932.26" in html
         assert SubsidyAdjustment.objects.count() == 2
 
     def test_an_adjustment_without_a_reason_or_reserve_keeps_the_input(self, login, county_user, sheet):
@@ -190,10 +190,10 @@ class TestTownshipScoping:
         client = login(township_secretary)
         html = client.get(detail(sheet)).content.decode()
         assert "李明" in html and "赵强" in html and "王芳" not in html and "龙山乡补发" not in html
-        assert "2967.74" in html and "4967.74" not in html and "4977.74" not in html
+        assert "2,967.74" in html and "4,967.74" not in html and "4,977.74" not in html
         assert 'value="review"' not in html and "添加调整" not in html
         listing = client.get(reverse("subsidies:sheet-list")).content.decode()
-        assert "2967.74" in listing and "计算某月补贴表" not in listing
+        assert "2,967.74" in listing and "计算某月补贴表" not in listing
         choices = client.get(detail(sheet)).context["filter"].form.fields["township"].queryset
         assert list(choices.values_list("name", flat=True)) == ["白水镇"]
 
@@ -261,3 +261,19 @@ class TestQueryCounts:
         client = login(county_user)
         with django_assert_num_queries(4 + REQUEST_TRANSACTION):
             assert client.get(reverse("subsidies:policy-list")).status_code == 200
+
+
+def test_a_superuser_without_a_county_chooses_it(login, county, policy, people):
+    from tests.factories import UserFactory
+
+    root = UserFactory(username="root", county=None, is_superuser=True, is_staff=True)
+    client = login(root)
+    response = client.post(reverse("subsidies:sheet-list"), {"month": "2026-03"})
+    assert response.status_code == 200 and "county" in response.context["form"].errors
+    response = client.post(reverse("subsidies:sheet-list"), {"month": "2026-03", "county": county.pk}, follow=True)
+    assert "已计算2026年03月补贴表：3人" in response.content.decode()
+    data = {"county": county.pk, "effective_from": "2026-07-01", "monthly_amount": "2100", "bonus_excellent": "0",
+            "bonus_competent": "0", "bonus_basic": "0", "bonus_month": "3",
+            "eligible_statuses": ["reserve"]}  # fmt: skip
+    assert client.post(reverse("subsidies:policy-create"), data).status_code == 302
+    assert SubsidyPolicy.objects.get(effective_from=dt.date(2026, 7, 1)).county == county
