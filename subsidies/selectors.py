@@ -42,21 +42,25 @@ def policy_get(user: Who, pk: int | str) -> SubsidyPolicy:
 
 
 def sheet_list(user: Who) -> QuerySet[SubsidySheet]:
-    """The sheets in scope, newest month first, each with the totals the caller may see
-    (a township: its own): ``line_count``, ``base_sum``, ``bonus_sum``, ``adjustment_sum``
-    and ``grand_total`` (lines' totals + adjustments), one aggregate subquery each."""
-    lines = SubsidyLine.objects.visible_to(user).filter(sheet=OuterRef("pk")).order_by().values("sheet")
+    """The sheets in scope, newest month first, each with the totals the caller may see:
+    ``line_count``, ``base_sum``, ``bonus_sum``, ``line_total``, ``adjustment_sum`` and
+    ``grand_total`` (lines' totals + adjustments). A county reads the totals stored with the
+    lines (the page does not add up every line of every month); a township's are added up
+    from its own lines (an index range per sheet)."""
     adjustments = SubsidyAdjustment.objects.visible_to(user).filter(sheet=OuterRef("pk")).order_by().values("sheet")
-    return (
-        SubsidySheet.objects.visible_to(user)
-        .select_related("county", "computed_by", "reviewed_by", "locked_by")
-        .annotate(
+    sheets = SubsidySheet.objects.visible_to(user).select_related("county", "computed_by", "reviewed_by", "locked_by")
+    if Scope.of(user).is_township:
+        lines = SubsidyLine.objects.visible_to(user).filter(sheet=OuterRef("pk")).order_by().values("sheet")
+        sheets = sheets.annotate(
             line_count=Coalesce(Subquery(lines.annotate(n=Count("pk")).values("n")), 0),
             base_sum=_money(Subquery(lines.annotate(s=Sum("base")).values("s"))),
             bonus_sum=_money(Subquery(lines.annotate(s=Sum("bonus")).values("s"))),
-            line_total=_money(Subquery(lines.annotate(s=Sum("total")).values("s"))),
-            adjustment_sum=_money(Subquery(adjustments.annotate(s=Sum("amount")).values("s"))),
         )
+    else:
+        sheets = sheets.annotate(line_count=F("total_lines"), base_sum=F("total_base"), bonus_sum=F("total_bonus"))
+    return (
+        sheets.annotate(adjustment_sum=_money(Subquery(adjustments.annotate(s=Sum("amount")).values("s"))))
+        .annotate(line_total=F("base_sum") + F("bonus_sum"))
         .annotate(grand_total=F("line_total") + F("adjustment_sum"))
         .order_by("-month", "county__name", "pk")
     )
@@ -89,16 +93,18 @@ def line_list(user: Who) -> QuerySet[SubsidyLine]:
             adjustments=_money(Subquery(adjustments)),
         )
         .annotate(payable=F("total") + F("adjustments"))
-        .order_by("-month", "township_name", "village_name", "cadre_name", "pk")
+        .order_by("-month", "sheet_id", "pk")
     )
 
 
 def sheet_lines(user: Who, sheet: SubsidySheet) -> QuerySet[SubsidyLine]:
-    """The sheet's lines the caller may see, ordered by township, village and name, each with
-    ``cadre_name``, ``village_name``, ``township_name``, ``masked_id_number`` (made in the
-    database: the full number never leaves it), ``adjustments`` (the reserve's adjustments in
-    this sheet) and ``payable`` (total + adjustments). Paginate it; ``.values()`` works too."""
-    return line_list(user).filter(sheet=sheet).order_by("township_name", "village_name", "cadre_name", "pk")
+    """The sheet's lines the caller may see, in the sheet's order (township, village and name
+    as they were when it was computed: the ids keep that order, so a page is an index range),
+    each with ``cadre_name``, ``village_name``, ``township_name``, ``masked_id_number`` (made
+    in the database: the full number never leaves it), ``adjustments`` (the reserve's
+    adjustments in this sheet) and ``payable`` (total + adjustments). Paginate it;
+    ``.values()`` and ``.iterator()`` work too."""
+    return line_list(user).filter(sheet=sheet).order_by("pk")
 
 
 def sheet_adjustments(user: Who, sheet: SubsidySheet) -> QuerySet[SubsidyAdjustment]:

@@ -25,7 +25,9 @@ The rules of a month's sheet (``sheet_compute``):
   reserve in the pool during the month who had not left when the month began
   (``left_on`` after the 1st), with a line of 0 days when no base day is due.
 * A line is written for every reserve with at least one paid day or a bonus; total =
-  base + bonus. The line keeps the reserve's township and village at compute time.
+  base + bonus. The line keeps the reserve's township and village at compute time, and
+  lines are written in township, village, name order (their ids keep it). The sheet keeps
+  its lines' county-wide totals (count, base, bonus), written with them.
 * Computing again replaces the sheet's lines (adjustments stay) and sends a reviewed
   sheet back to 已计算. A locked sheet is never recomputed: the service refuses, and
   PostgreSQL triggers (migration 0002) refuse any change to a locked sheet's lines or
@@ -269,7 +271,9 @@ def compute_lines(*, county_id: int, month: dt.date, sheet_id: int) -> list[tupl
 
     results: dict[tuple, tuple] = {}
     lines = []
-    for row in cadres.order_by().values_list(*fields):
+    # In the sheet's order: the lines' ids keep it (see SubsidyLine.Meta.ordering).
+    cadres = cadres.order_by("village__township__name", "village__name", "name", "pk")
+    for row in cadres.values_list(*fields):
         pk, village_id, township_id, tier, entered_on, key_since, seated_on, left_on = row[:8]
         key = (tier, clip(entered_on), clip(key_since), clip(seated_on), clip(left_on),
                row[8] if bonus_policy is not None else None)  # fmt: skip
@@ -327,11 +331,16 @@ def sheet_compute(*, county_id: int, month: dt.date, user: User | None) -> Subsi
         if sheet.locked:
             raise ValidationError(_locked_message(sheet))
         SubsidyLine.objects.filter(sheet=sheet).delete()
-        sheet.state = SheetState.COMPUTED
-        sheet.computed_at, sheet.computed_by = now, user
-        sheet.reviewed_at = sheet.reviewed_by = None
-        sheet.save(update_fields=["state", "computed_at", "computed_by", "reviewed_at", "reviewed_by", "updated_at"])
-    _copy_lines(compute_lines(county_id=county_id, month=month, sheet_id=sheet.pk))
+    lines = compute_lines(county_id=county_id, month=month, sheet_id=sheet.pk)
+    sheet.state = SheetState.COMPUTED
+    sheet.computed_at, sheet.computed_by = now, user
+    sheet.reviewed_at = sheet.reviewed_by = None
+    sheet.total_lines = len(lines)
+    sheet.total_base = sum((line[LINE_COLUMNS.index("base")] for line in lines), Decimal("0.00"))
+    sheet.total_bonus = sum((line[LINE_COLUMNS.index("bonus")] for line in lines), Decimal("0.00"))
+    sheet.save(update_fields=["state", "computed_at", "computed_by", "reviewed_at", "reviewed_by", "total_lines",
+                              "total_base", "total_bonus", "updated_at"])  # fmt: skip
+    _copy_lines(lines)
     return sheet
 
 
