@@ -242,6 +242,14 @@ class TestTotals:
             assert list(sheet_adjustments(who, sheet)) == []
             assert sheet_list(who).get(pk=sheet.pk).grand_total == D("3483.87")
 
+    def test_lines_come_in_township_village_and_name_order(self, county, county_user, sheet, township):
+        village = VillageFactory(township=township, name="阿村")
+        CadreFactory(village=village, name="乙", entered_on=dt.date(2020, 1, 1))
+        CadreFactory(village=village, name="甲", entered_on=dt.date(2020, 1, 1))
+        sheet_compute(county_id=county.pk, month=JAN, user=county_user)
+        by_names = sheet.lines.order_by("township__name", "village__name", "cadre__name")
+        assert [line.pk for line in sheet_lines(county_user, sheet)] == list(by_names.values_list("pk", flat=True))
+
     def test_lines_carry_the_masked_id_number(self, sheet, county_user, people):
         line = sheet_lines(county_user, sheet).get(cadre=people[0])
         assert line.masked_id_number == mask_id_number(people[0].id_number)
