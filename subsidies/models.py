@@ -126,8 +126,8 @@ class SubsidySheet(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    # The lines' county-wide totals, written with the lines (the month list reads them
-    # instead of adding up every line of every month).
+    # The lines' county-wide totals, kept by database triggers on the lines (migration 0003),
+    # so the month list reads them instead of adding up every line of every month.
     total_lines = models.PositiveIntegerField(_("明细人数"), default=0, editable=False)
     total_base = models.DecimalField(_("基本补贴合计（元）"), **TOTAL, default=0, editable=False)
     total_bonus = models.DecimalField(_("绩效奖合计（元）"), **TOTAL, default=0, editable=False)

@@ -25,7 +25,7 @@ ZERO = Decimal("0.00")
 Who = User | Scope
 
 
-def _money(expression: object) -> Coalesce:
+def _zero_if_null(expression: object) -> Coalesce:
     return Coalesce(expression, Value(ZERO), output_field=DecimalField(**MONEY))
 
 
@@ -53,13 +53,13 @@ def sheet_list(user: Who) -> QuerySet[SubsidySheet]:
         lines = SubsidyLine.objects.visible_to(user).filter(sheet=OuterRef("pk")).order_by().values("sheet")
         sheets = sheets.annotate(
             line_count=Coalesce(Subquery(lines.annotate(n=Count("pk")).values("n")), 0),
-            base_sum=_money(Subquery(lines.annotate(s=Sum("base")).values("s"))),
-            bonus_sum=_money(Subquery(lines.annotate(s=Sum("bonus")).values("s"))),
+            base_sum=_zero_if_null(Subquery(lines.annotate(s=Sum("base")).values("s"))),
+            bonus_sum=_zero_if_null(Subquery(lines.annotate(s=Sum("bonus")).values("s"))),
         )
     else:
         sheets = sheets.annotate(line_count=F("total_lines"), base_sum=F("total_base"), bonus_sum=F("total_bonus"))
     return (
-        sheets.annotate(adjustment_sum=_money(Subquery(adjustments.annotate(s=Sum("amount")).values("s"))))
+        sheets.annotate(adjustment_sum=_zero_if_null(Subquery(adjustments.annotate(s=Sum("amount")).values("s"))))
         .annotate(line_total=F("base_sum") + F("bonus_sum"))
         .annotate(grand_total=F("line_total") + F("adjustment_sum"))
         .order_by("-month", "county__name", "pk")
@@ -90,7 +90,7 @@ def line_list(user: Who) -> QuerySet[SubsidyLine]:
             masked_id_number=Concat(
                 Left("cadre__id_number", 4), Value("*" * 10), Right("cadre__id_number", 4), output_field=CharField()
             ),
-            adjustments=_money(Subquery(adjustments)),
+            adjustments=_zero_if_null(Subquery(adjustments)),
         )
         .annotate(payable=F("total") + F("adjustments"))
         .order_by("-month", "sheet_id", "pk")

@@ -27,7 +27,7 @@ The rules of a month's sheet (``sheet_compute``):
 * A line is written for every reserve with at least one paid day or a bonus; total =
   base + bonus. The line keeps the reserve's township and village at compute time, and
   lines are written in township, village, name order (their ids keep it). The sheet keeps
-  its lines' county-wide totals (count, base, bonus), written with them.
+  its lines' county-wide totals (count, base, bonus), maintained by database triggers.
 * Computing again replaces the sheet's lines (adjustments stay) and sends a reviewed
   sheet back to 已计算. A locked sheet is never recomputed: the service refuses, and
   PostgreSQL triggers (migration 0002) refuse any change to a locked sheet's lines or
@@ -335,12 +335,12 @@ def sheet_compute(*, county_id: int, month: dt.date, user: User | None) -> Subsi
     sheet.state = SheetState.COMPUTED
     sheet.computed_at, sheet.computed_by = now, user
     sheet.reviewed_at = sheet.reviewed_by = None
+    sheet.save(update_fields=["state", "computed_at", "computed_by", "reviewed_at", "reviewed_by", "updated_at"])
+    _copy_lines(lines)
+    # The database keeps the sheet's totals with its lines (migration 0003): the same sums.
     sheet.total_lines = len(lines)
     sheet.total_base = sum((line[LINE_COLUMNS.index("base")] for line in lines), Decimal("0.00"))
     sheet.total_bonus = sum((line[LINE_COLUMNS.index("bonus")] for line in lines), Decimal("0.00"))
-    sheet.save(update_fields=["state", "computed_at", "computed_by", "reviewed_at", "reviewed_by", "total_lines",
-                              "total_base", "total_bonus", "updated_at"])  # fmt: skip
-    _copy_lines(lines)
     return sheet
 
 

@@ -242,6 +242,30 @@ class TestTotals:
             assert list(sheet_adjustments(who, sheet)) == []
             assert sheet_list(who).get(pk=sheet.pk).grand_total == D("3483.87")
 
+    def test_the_stored_totals_follow_every_write_to_the_lines(self, county, county_user, sheet, people):
+        def stored():
+            fresh = SubsidySheet.objects.get(pk=sheet.pk)
+            return fresh.total_lines, fresh.total_base, fresh.total_bonus
+
+        def summed():
+            lines = SubsidyLine.objects.filter(sheet=sheet)
+            return lines.count(), sum((x.base for x in lines), D(0)), sum((x.bonus for x in lines), D(0))
+
+        assert stored() == summed() == (5, D("6322.58"), D("0.00"))
+        assert (sheet.total_lines, sheet.total_base) == (5, D("6322.58"))  # the service's own copy agrees
+        line = SubsidyLine.objects.filter(sheet=sheet).first()
+        SubsidyLine.objects.filter(pk=line.pk).update(base=line.base + 1, bonus=D("3000"), total=line.base + 3001)
+        assert stored() == summed()
+        SubsidyLine.objects.filter(pk=line.pk).delete()
+        assert stored() == summed()
+        april = SubsidySheet.objects.create(county=county, month=dt.date(2026, 4, 1), computed_at=sheet.computed_at)
+        SubsidyLine.objects.filter(sheet=sheet).update(sheet=april)  # moved: one sheet down, the other up
+        assert stored() == (0, D("0.00"), D("0.00"))
+        assert SubsidySheet.objects.get(pk=april.pk).total_lines == 4
+        SubsidyLine.objects.filter(sheet=april).delete()
+        sheet_compute(county_id=county.pk, month=JAN, user=county_user)
+        assert stored() == summed() == (5, D("6322.58"), D("0.00"))
+
     def test_lines_come_in_township_village_and_name_order(self, county, county_user, sheet, township):
         village = VillageFactory(township=township, name="阿村")
         CadreFactory(village=village, name="乙", entered_on=dt.date(2020, 1, 1))
