@@ -4,6 +4,7 @@ only county staff change anything, township secretaries see their own township's
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -160,6 +161,7 @@ class SheetDetailView(FilterView):
         query = self.request.GET.copy()
         query.pop("page", None)
         query.pop("adjust", None)
+        query.pop("apage", None)
         adjust_cadre = self._adjust_cadre() if manage else None
         form = kwargs.pop("adjustment_form", None)
         if form is None and manage:
@@ -169,7 +171,9 @@ class SheetDetailView(FilterView):
             **super().get_context_data(**kwargs),
             "sheet": self.sheet,
             "totals": selectors.sheet_totals(user, self.sheet),
-            "adjustments": selectors.sheet_adjustments(user, self.sheet),
+            "adjustments": Paginator(selectors.sheet_adjustments(user, self.sheet), 20).get_page(
+                self.request.GET.get("apage")
+            ),
             "can_manage": manage,
             "adjustment_form": form,
             "adjust_cadre": adjust_cadre,

@@ -150,6 +150,11 @@ class TestSheets:
         # 4967.74 + 64.52 - 100
         assert "4,932.26" in html
         assert SubsidyAdjustment.objects.count() == 2
+        for i in range(21):
+            adjustment_add(user=county_user, sheet=sheet, cadre=people[0], amount=D("1"), reason=f"第{i}次")
+        second = client.get(detail(sheet), {"apage": 2})
+        assert [a.reason for a in second.context["adjustments"]] == ["第18次", "第19次", "第20次"]
+        assert "共 23 条" in second.content.decode()
 
     def test_an_adjustment_without_a_reason_or_reserve_keeps_the_input(self, login, county_user, sheet):
         client = login(county_user)
@@ -237,8 +242,8 @@ class TestQueryCounts:
         client = login(county_user)
         # session, user, the sheet with its totals, per-township line totals, per-township
         # adjustments, township choices, village choices, line count, the page of lines, the
-        # adjustments
-        with django_assert_num_queries(10 + REQUEST_TRANSACTION):
+        # adjustments' count and page
+        with django_assert_num_queries(11 + REQUEST_TRANSACTION):
             assert client.get(detail(sheet)).status_code == 200
 
     @pytest.mark.parametrize("n", [3, 60])
