@@ -61,10 +61,10 @@ class CountyData:
     kind: AssignmentKind
     assignment: Assignment
     deed: Deed
-    subsidy_policy: SubsidyPolicy = None
-    subsidy_sheet: SubsidySheet = None
-    subsidy_line: SubsidyLine = None
-    subsidy_adjustment: SubsidyAdjustment = None
+    subsidy_policy: SubsidyPolicy
+    subsidy_sheet: SubsidySheet
+    subsidy_line: SubsidyLine
+    subsidy_adjustment: SubsidyAdjustment
 
     def of(self, model):
         """This county's record of a registered model."""
