@@ -8,6 +8,7 @@ from cadre.api import CadreViewSet
 from mentorship.api import MentoringLogViewSet, MentorViewSet, PairingViewSet
 from org.api import TownshipViewSet, VillageViewSet
 from subsidies.api import SubsidyLineViewSet, SubsidySheetViewSet
+from training.api import AttendanceViewSet, TrainingSessionViewSet
 
 router = DefaultRouter()
 router.register("townships", TownshipViewSet, basename="township")
@@ -19,6 +20,8 @@ router.register("mentoring-logs", MentoringLogViewSet, basename="mentoring-log")
 router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("assessment-years", AssessmentYearViewSet, basename="assessment-year")
 router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("trainings", TrainingSessionViewSet, basename="training")
+router.register("attendance", AttendanceViewSet, basename="attendance")
 # Lines first: "subsidies/lines/" must not be read as the sheet with id "lines".
 router.register("subsidies/lines", SubsidyLineViewSet, basename="subsidy-line")
 router.register("subsidies", SubsidySheetViewSet, basename="subsidy-sheet")

@@ -26,6 +26,7 @@ from subsidies.models import SubsidyAdjustment, SubsidyLine, SubsidyPolicy, Subs
 from tests.factories import (
     AssignmentFactory,
     AssignmentKindFactory,
+    AttendanceFactory,
     CadreFactory,
     CountyFactory,
     DeedFactory,
@@ -33,15 +34,18 @@ from tests.factories import (
     MentoringLogFactory,
     PairingFactory,
     TownshipFactory,
+    TrainingNeedFactory,
+    TrainingSessionFactory,
     UserFactory,
     VillageFactory,
     leader_user,
     make_id_number,
 )
+from training.models import Attendance, TrainingNeed, TrainingSession
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = ("accounts", "org", "imports", "cadre", "mentorship", "assessment", "subsidies")
+OUR_APPS = ("accounts", "org", "imports", "cadre", "mentorship", "assessment", "training", "subsidies")
 
 
 @dataclass
@@ -61,6 +65,9 @@ class CountyData:
     kind: AssignmentKind
     assignment: Assignment
     deed: Deed
+    session: TrainingSession
+    attendance: Attendance
+    need: TrainingNeed
     subsidy_policy: SubsidyPolicy
     subsidy_sheet: SubsidySheet
     subsidy_line: SubsidyLine
@@ -84,6 +91,9 @@ class CountyData:
             AssignmentKind: self.kind,
             Assignment: self.assignment,
             Deed: self.deed,
+            TrainingSession: self.session,
+            Attendance: self.attendance,
+            TrainingNeed: self.need,
             SubsidyPolicy: self.subsidy_policy,
             SubsidySheet: self.subsidy_sheet,
             SubsidyLine: self.subsidy_line,
@@ -124,12 +134,16 @@ def build_county(tag: str, *, staff: User | None = None, phone: str) -> CountyDa
     mapping = HeaderMapping.objects.create(kind="roster", township=township, header=f"{tag}类型", field="source")
     kind = AssignmentKindFactory(county=county, name=f"{tag}专班")
     deed = DeedFactory(assignment=AssignmentFactory(cadre=cadre, kind=kind, created_by=staff))
+    session = TrainingSessionFactory(county=county, title=f"{tag}县月度培训", created_by=staff)
+    attendance = AttendanceFactory(session=session, cadre=cadre, note=f"{tag}出勤")
+    need = TrainingNeedFactory(session=session, cadre=cadre, details=f"{tag}需求")
     subsidy = build_county_subsidies(county, township, village, cadre, staff)
     return CountyData(
         **subsidy,
         county=county, township=township, village=village, seat=village.seats.order_by("post").first(),
         cadre=cadre, staff=staff, mentor=mentor, pairing=pairing, log=log, policy=policy,
         roster_import=roster_import, mapping=mapping, kind=kind, assignment=deed.assignment, deed=deed,
+        session=session, attendance=attendance, need=need,
     )  # fmt: skip
 
 
@@ -340,20 +354,9 @@ class TestDeleting:
 
     @pytest.mark.parametrize(
         "model",
-        [
-            Pairing,
-            MentoringLog,
-            CountyPolicy,
-            ImportRecord,
-            HeaderMapping,
-            Assignment,
-            Deed,
-            SubsidyPolicy,
-            SubsidySheet,
-            SubsidyLine,
-            SubsidyAdjustment,
-        ],  # fmt: skip
-    )
+        [Pairing, MentoringLog, CountyPolicy, ImportRecord, HeaderMapping, Assignment, Deed, TrainingSession,
+         Attendance, TrainingNeed, SubsidyPolicy, SubsidySheet, SubsidyLine, SubsidyAdjustment],
+    )  # fmt: skip
     def test_records_with_their_own_pages_are_view_only_even_for_superusers(self, as_root, b, model):
         assert as_root.get(url(model, "add")).status_code == 403
         response = as_root.get(url(model, "change", b.of(model).pk))
@@ -526,6 +529,10 @@ class TestImportExportIsGone:
         ),
         (Pairing, lambda b: [PairingFactory(cadre=CadreFactory(village=b.village), created_by=b.staff)]),
         (Mentor, lambda b: [MentorFactory(township=b.township) for _ in range(3)]),
+        (
+            Attendance,
+            lambda b: [AttendanceFactory(session=b.session, cadre=CadreFactory(village=b.village)) for _ in range(3)],
+        ),
         (User, lambda b: [UserFactory(county=b.county) for _ in range(3)]),
     ],
     ids=lambda v: v._meta.model_name if hasattr(v, "_meta") else "",

@@ -8,10 +8,12 @@ from .cadre import CadreFactory, make_id_number
 from .mentorship import MentorFactory, MentoringLogFactory, PairingFactory
 from .org import CountyFactory, TownshipFactory, VillageFactory
 from .subsidies import SubsidyPolicyFactory, graded
+from .training import AttendanceFactory, TrainingNeedFactory, TrainingSessionFactory
 
 __all__ = [
     "PASSWORD",
     "AssignmentFactory",
+    "AttendanceFactory",
     "AssignmentKindFactory",
     "DeedFactory",
     "CadreFactory",
@@ -21,6 +23,8 @@ __all__ = [
     "PairingFactory",
     "SubsidyPolicyFactory",
     "TownshipFactory",
+    "TrainingNeedFactory",
+    "TrainingSessionFactory",
     "UserFactory",
     "VillageFactory",
     "builtin_kind",
