@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.admin import TokenAdmin as DrfTokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
-from common.admin import ScopedAdminMixin
+from common.admin import ScopedAdmin, ScopedAdminMixin, ViewOnlyAdminMixin
 
-from .models import User
+from .models import AccountEvent, User
 
 
 class SuperuserOnlyMixin:
@@ -34,8 +34,8 @@ class SuperuserOnlyMixin:
 class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
     """Accounts in the user's scope. Only superusers change accounts here (roles,
     staff and superuser flags, groups, permissions, passwords): anyone else could grant
-    themselves privileges. Other staff only view their county's accounts; managing
-    accounts in the browser is for a later page."""
+    themselves privileges. County staff manage their county's accounts on the account
+    pages (accounts.views)."""
 
     list_display = ("username", "last_name", "first_name", "role", "county", "township", "is_active")
     list_filter = ("role", "county", "township", "is_active", "is_staff")
@@ -85,3 +85,13 @@ class TokenAdmin(SuperuserOnlyMixin, DrfTokenAdmin):
         if db_field.name == "user":
             kwargs["queryset"] = User.objects.visible_to(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(AccountEvent)
+class AccountEventAdmin(ViewOnlyAdminMixin, ScopedAdmin):
+    """The account audit trail: written by accounts.services only, never changed."""
+
+    list_display = ("created_at", "action", "target", "actor")
+    list_filter = ("action",)
+    list_select_related = ("target", "actor")
+    search_fields = ("target__username", "target__last_name", "actor__username")

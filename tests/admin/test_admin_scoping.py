@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from rest_framework.authtoken.models import Token
 
-from accounts.models import User
+from accounts.models import AccountEvent, User
 from assessment.models import Assignment, AssignmentKind, Deed
 from cadre.models import Cadre, Status
 from cadre.services import cadre_update
@@ -67,6 +67,7 @@ class CountyData:
     session: TrainingSession
     attendance: Attendance
     need: TrainingNeed
+    account_event: AccountEvent
 
     def of(self, model):
         """This county's record of a registered model."""
@@ -89,6 +90,7 @@ class CountyData:
             TrainingSession: self.session,
             Attendance: self.attendance,
             TrainingNeed: self.need,
+            AccountEvent: self.account_event,
         }[model]
 
 
@@ -113,11 +115,12 @@ def build_county(tag: str, *, staff: User | None = None, phone: str) -> CountyDa
     session = TrainingSessionFactory(county=county, title=f"{tag}县月度培训", created_by=staff)
     attendance = AttendanceFactory(session=session, cadre=cadre, note=f"{tag}出勤")
     need = TrainingNeedFactory(session=session, cadre=cadre, details=f"{tag}需求")
+    account_event = AccountEvent.objects.create(actor=staff, target=staff, action="update")
     return CountyData(
         county=county, township=township, village=village, seat=village.seats.order_by("post").first(),
         cadre=cadre, staff=staff, mentor=mentor, pairing=pairing, log=log, policy=policy,
         roster_import=roster_import, mapping=mapping, kind=kind, assignment=deed.assignment, deed=deed,
-        session=session, attendance=attendance, need=need,
+        session=session, attendance=attendance, need=need, account_event=account_event,
     )  # fmt: skip
 
 
@@ -329,7 +332,7 @@ class TestDeleting:
     @pytest.mark.parametrize(
         "model",
         [Pairing, MentoringLog, CountyPolicy, ImportRecord, HeaderMapping, Assignment, Deed, TrainingSession,
-         Attendance, TrainingNeed],
+         Attendance, TrainingNeed, AccountEvent],
     )  # fmt: skip
     def test_records_with_their_own_pages_are_view_only_even_for_superusers(self, as_root, b, model):
         assert as_root.get(url(model, "add")).status_code == 403
