@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm as DjangoAdminPasswordChangeForm
+from django.contrib.auth.forms import AdminUserCreationForm as DjangoAdminUserCreationForm
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.admin import TokenAdmin as DrfTokenAdmin
@@ -30,6 +32,24 @@ class SuperuserOnlyMixin:
         return request.user.is_superuser
 
 
+class PasswordSetByAdminMixin:
+    """A password a superuser sets in the admin is someone else's: changed at the next login."""
+
+    def save(self, commit=True):
+        self.instance.must_change_password = True
+        return super().save(commit)
+
+
+class AdminUserCreationForm(PasswordSetByAdminMixin, DjangoAdminUserCreationForm):
+    pass
+
+
+class AdminPasswordChangeForm(DjangoAdminPasswordChangeForm):
+    def save(self, commit=True):
+        self.user.must_change_password = True
+        return super().save(commit)
+
+
 @admin.register(User)
 class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
     """Accounts in the user's scope. Only superusers change accounts here (roles,
@@ -37,12 +57,14 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
     themselves privileges. County staff manage their county's accounts on the account
     pages (accounts.views)."""
 
+    add_form = AdminUserCreationForm
+    change_password_form = AdminPasswordChangeForm
     list_display = ("username", "last_name", "first_name", "role", "county", "township", "is_active")
     list_filter = ("role", "county", "township", "is_active", "is_staff")
     list_select_related = ("county", "township")
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("角色与辖区"), {"fields": ("role", "county", "township")}),
+        (_("角色与辖区"), {"fields": ("role", "county", "township", "must_change_password")}),
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,

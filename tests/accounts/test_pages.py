@@ -308,3 +308,17 @@ def test_the_list_searches_and_filters(login, county_user, township, township_se
     assert names(role=Role.LEADER) == ["leader"]
     assert names(township=township.pk) == ["baishui"]
     assert names(is_active="false") == []
+
+
+def test_a_password_set_in_the_admin_must_be_changed_too(client, county_user, township_secretary):
+    root = UserFactory(username="root", county=None, is_superuser=True, is_staff=True)
+    client.force_login(root)
+    url = reverse("admin:auth_user_password_change", args=[township_secretary.pk])
+    response = client.post(url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"})
+    assert response.status_code == 302
+    township_secretary.refresh_from_db()
+    assert township_secretary.must_change_password and township_secretary.check_password(NEW_PASSWORD)
+    data = {"username": "made-in-admin", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD,
+            "usable_password": "true", "role": Role.LEADER, "county": county_user.county_id}  # fmt: skip
+    assert client.post(reverse("admin:accounts_user_add"), data).status_code == 302
+    assert User.objects.get(username="made-in-admin").must_change_password
