@@ -149,15 +149,17 @@ class AccountEvent(models.Model):
 
     # Labels of the fields ``changes`` may name.
     FIELD_LABELS = {
+        "username": _("用户名"),
         "name": _("姓名"),
         "role": _("角色"),
         "unit": _("所属单位"),
-        "username": _("用户名"),
     }
 
     def change_lines(self) -> list[tuple[str, str, str]]:
         """(label, before, after) for each changed field, in a stable order."""
+        order = list(self.FIELD_LABELS)
+        fields = sorted(self.changes, key=lambda f: (order.index(f) if f in order else len(order), f))
         return [
-            (str(self.FIELD_LABELS.get(field, field)), before or "—", after or "—")
-            for field, (before, after) in sorted(self.changes.items())
+            (str(self.FIELD_LABELS.get(field, field)), self.changes[field][0] or "—", self.changes[field][1] or "—")
+            for field in fields
         ]
