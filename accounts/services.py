@@ -16,6 +16,7 @@ from common.excel import compact_text
 from org.models import County, Township
 
 from .models import AccountAction, AccountEvent, Role, User
+from .scoping import can_manage_county
 
 # Two-character surnames, so that 欧阳明 splits as 欧阳 + 明 rather than 欧 + 阳明.
 COMPOUND_SURNAMES = frozenset(
@@ -190,11 +191,6 @@ def user_create_or_update(
 # The account pages: county staff manage their county's township secretaries and leaders.
 
 
-def can_manage_accounts(user: User) -> bool:
-    """County staff (and superusers) manage accounts; township secretaries and leaders do not."""
-    return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.role == Role.COUNTY))
-
-
 def manageable_roles(actor: User) -> list[str]:
     """The roles an actor may give: only a superuser makes county staff."""
     if actor.is_superuser:
@@ -203,7 +199,7 @@ def manageable_roles(actor: User) -> list[str]:
 
 
 def _check_actor(actor: User) -> None:
-    if not can_manage_accounts(actor):
+    if not can_manage_county(actor):
         raise PermissionDenied(_("只有县委组织部可以管理账号。"))
 
 

@@ -17,13 +17,14 @@ from common.views import ServiceFormMixin
 from . import selectors, services
 from .filters import AccountFilter
 from .forms import AccountCreateForm, AccountForm, PasswordChangeForm, PasswordResetForm
+from .scoping import can_manage_county
 
 
 class AccountManagerRequiredMixin(UserPassesTestMixin):
     """County staff and superusers only: township secretaries and leaders get 403."""
 
     def test_func(self):
-        return services.can_manage_accounts(self.request.user)
+        return can_manage_county(self.request.user)
 
     def get_account(self):
         if not hasattr(self, "_account"):

@@ -278,8 +278,16 @@ class TestDeactivateAndReset:
         assert theirs.get(reverse("cadre:list")).status_code == 302  # their old session ended
         event = AccountEvent.objects.get()
         assert (event.actor, event.action) == (county_user, AccountAction.PASSWORD_RESET)
-        again = signed_in(township_secretary, NEW_PASSWORD)
-        assert again.get(reverse("cadre:list"))["Location"] == reverse("accounts:password-change")
+        again = Client()
+        response = again.post(reverse("login"), {"username": "baishui", "password": NEW_PASSWORD}, follow=True)
+        assert response.redirect_chain[-1][0] == reverse("accounts:password-change")
+        assert "您的密码由他人设置" in response.content.decode()
+
+    def test_a_password_reset_deletes_the_api_tokens(self, login, county_user, township_secretary):
+        Token.objects.create(user=township_secretary)
+        url = reverse("accounts:user-password-reset", args=[township_secretary.pk])
+        login(county_user).post(url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+        assert not Token.objects.filter(user=township_secretary).exists()
 
 
 def signed_in_possible(user) -> bool:
