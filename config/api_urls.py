@@ -7,6 +7,7 @@ from assessment.api import AssessmentViewSet, AssessmentYearViewSet, AssignmentV
 from cadre.api import CadreViewSet
 from mentorship.api import MentoringLogViewSet, MentorViewSet, PairingViewSet
 from org.api import TownshipViewSet, VillageViewSet
+from reports.api import ReportRunViewSet
 
 router = DefaultRouter()
 router.register("townships", TownshipViewSet, basename="township")
@@ -18,6 +19,7 @@ router.register("mentoring-logs", MentoringLogViewSet, basename="mentoring-log")
 router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("assessment-years", AssessmentYearViewSet, basename="assessment-year")
 router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("reports", ReportRunViewSet, basename="report")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

@@ -16,6 +16,7 @@ urlpatterns = [
     path("mentorship/", include("mentorship.urls")),
     path("imports/", include("imports.urls")),
     path("assessment/", include("assessment.urls")),
+    path("reports/", include("reports.urls")),
     path("api/v1/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -22,6 +22,7 @@ from common.masking import mask_id_number, mask_phone
 from imports.models import HeaderMapping, ImportRecord
 from mentorship.models import ActivityForm, CountyPolicy, Mentor, MentoringLog, Pairing
 from org.models import County, Seat, Township, Village
+from reports.models import ReportRun
 from tests.factories import (
     AssignmentFactory,
     AssignmentKindFactory,
@@ -40,7 +41,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = ("accounts", "org", "imports", "cadre", "mentorship", "assessment")
+OUR_APPS = ("accounts", "org", "imports", "cadre", "mentorship", "assessment", "reports")
 
 
 @dataclass
@@ -60,6 +61,7 @@ class CountyData:
     kind: AssignmentKind
     assignment: Assignment
     deed: Deed
+    report: ReportRun
 
     def of(self, model):
         """This county's record of a registered model."""
@@ -79,6 +81,7 @@ class CountyData:
             AssignmentKind: self.kind,
             Assignment: self.assignment,
             Deed: self.deed,
+            ReportRun: self.report,
         }[model]
 
 
@@ -100,10 +103,12 @@ def build_county(tag: str, *, staff: User | None = None, phone: str) -> CountyDa
     mapping = HeaderMapping.objects.create(kind="roster", township=township, header=f"{tag}类型", field="source")
     kind = AssignmentKindFactory(county=county, name=f"{tag}专班")
     deed = DeedFactory(assignment=AssignmentFactory(cadre=cadre, kind=kind, created_by=staff))
+    report = ReportRun.objects.create(kind="summary", month=dt.date(2026, 5, 1), county=county, township=township)
     return CountyData(
         county=county, township=township, village=village, seat=village.seats.order_by("post").first(),
         cadre=cadre, staff=staff, mentor=mentor, pairing=pairing, log=log, policy=policy,
         roster_import=roster_import, mapping=mapping, kind=kind, assignment=deed.assignment, deed=deed,
+        report=report,
     )  # fmt: skip
 
 
