@@ -4,6 +4,7 @@ runs in the caller's scope or one run, with status, progress and download URLs."
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
@@ -12,6 +13,7 @@ from common.api import parse_input
 
 from . import selectors, services
 from .serializers import ReportRequestSerializer, ReportRunSerializer
+from .views import run_file_response
 
 
 class ReportRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -54,3 +56,15 @@ class ReportRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         )  # fmt: skip
         run = self.get_queryset().get(pk=run.pk)
         return Response(self.get_serializer(run).data, status=202)
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"])
+    def xlsx(self, request, pk=None):
+        """下载Excel文件（完成后）。"""
+        return run_file_response(self.get_object(), "xlsx")
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, pk=None):
+        """下载PDF文件（补贴报表，完成后）。"""
+        return run_file_response(self.get_object(), "pdf")

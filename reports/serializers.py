@@ -35,7 +35,7 @@ class ReportRunSerializer(serializers.ModelSerializer):
     def _url(self, obj, fmt: str, field) -> str | None:
         if obj.status != RunStatus.DONE or not field:
             return None
-        return self.context["request"].build_absolute_uri(reverse("reports:download", args=[obj.pk, fmt]))
+        return self.context["request"].build_absolute_uri(reverse(f"report-{fmt}", args=[obj.pk]))
 
     def get_xlsx_url(self, obj) -> str | None:
         return self._url(obj, "xlsx", obj.file)

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from org.models import County, Township
 
-from .builders import Built, ReportContext
+from .builders import Built, ReportContext, slow_down
 from .models import ReportKind, ReportRun, RunStatus
 
 logger = logging.getLogger(__name__)
@@ -186,6 +186,7 @@ def _build_files(run: ReportRun, directory: Path) -> Built:
         if percent != last[0]:
             last[0] = percent
             report_progress(run_id=run.pk, percent=min(percent, 99))
+            slow_down()
 
     ctx = ReportContext(
         kind=run.kind, month=run.month, county=run.county, township=run.township, directory=directory,

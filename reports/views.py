@@ -99,7 +99,12 @@ def report_status(request, pk):
 def report_download(request, pk, fmt):
     """The file, to a user whose scope holds the run (404 otherwise), as an attachment
     with a Chinese name."""
-    run = selectors.report_get(user=request.user, pk=pk)
+    return run_file_response(selectors.report_get(user=request.user, pk=pk), fmt)
+
+
+def run_file_response(run: ReportRun, fmt: str) -> FileResponse:
+    """A done run's xlsx or pdf as an attachment named in Chinese; 404 when there is none.
+    The page and the API both serve files through this."""
     field = {"xlsx": run.file, "pdf": run.pdf}.get(fmt)
     if run.status != RunStatus.DONE or not field:
         raise Http404(_("该报表没有此文件。"))
