@@ -15,6 +15,7 @@ The rules that keep exactly one current report, whatever the queue does:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import tempfile
@@ -137,7 +138,11 @@ def report_build(run_id: int) -> ReportRun | None:
             return ReportRun.objects.filter(pk=run_id).first()
         try:
             with tempfile.TemporaryDirectory(prefix="report-") as directory:
-                built = _build_files(run, Path(directory))
+                # Inside a caller's transaction (the embedded mode builds in the request), a
+                # savepoint keeps a database error from breaking the caller's transaction;
+                # on a worker there is none, so progress is committed as it goes.
+                with transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext():
+                    built = _build_files(run, Path(directory))
                 return _finish(run, built)
         except Exception as exc:
             logger.exception("report run %s failed", run_id)

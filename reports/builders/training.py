@@ -3,6 +3,7 @@ bar chart), per reserve (sessions, present, hours), and who missed (缺勤/请�
 
 from __future__ import annotations
 
+from org.models import Township
 from training import selectors
 from training.models import AttendanceStatus, Kind, Level
 
@@ -50,10 +51,14 @@ def build(ctx: ReportContext) -> Built:
     table = Table(book, formats, "乡镇出勤率", title=title, subtitle=generated_line("各乡镇出勤率"),
                   columns=TOWNSHIP_COLUMNS)  # fmt: skip
     totals = [0, 0, 0, 0, 0]
-    for t in selectors.report_township_attendance(**where):
-        row = [t["expected"], t["present"], t["leave"], t["absent"], t["hours"]]
+    attendance = {t["cadre__village__township_id"]: t for t in selectors.report_township_attendance(**where)}
+    for township_id, name in (
+        Township.objects.visible_to(ctx.scope).filter(county=ctx.county).order_by("name").values_list("pk", "name")
+    ):  # every township, those with nobody trained too
+        t = attendance.get(township_id, {})
+        row = [t.get("expected", 0), t.get("present", 0), t.get("leave", 0), t.get("absent", 0), t.get("hours", 0)]
         totals = [a + b for a, b in zip(totals, row, strict=True)]
-        table.write([t["cadre__village__township__name"], *row[:4], rate(t["present"], t["expected"]), row[4]])
+        table.write([name, *row[:4], rate(row[1], row[0]), row[4]])
     first, last = table.first_data_row, table.row - 1
     table.write(["合计", *totals[:4], rate(totals[1], totals[0]), totals[4]], total=True)
     if last >= first:

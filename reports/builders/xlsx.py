@@ -78,6 +78,7 @@ class Table:
         sheet.set_row(0, 28)
         sheet.merge_range(0, 0, 0, last, title, formats.title)
         sheet.merge_range(1, 0, 1, last, subtitle, formats.subtitle)
+        sheet.set_row(HEADER_ROW, 30)  # room for a header that wraps
         for index, (header, _width, _kind) in enumerate(columns):
             sheet.write_string(HEADER_ROW, index, header, formats.header)
         self.row = HEADER_ROW + 1
@@ -162,7 +163,7 @@ def add_chart(
     chart.set_title({"name": title, "name_font": {"name": "黑体", "size": 12}})
     if kind != "pie":
         chart.set_legend({"none": True})
-        if percent:
-            (chart.set_x_axis if kind == "bar" else chart.set_y_axis)({"num_format": "0%", "min": 0, "max": 1})
+        value_axis = chart.set_x_axis if kind == "bar" else chart.set_y_axis
+        value_axis({"num_format": "0%", "min": 0, "max": 1} if percent else {"min": 0})
     chart.set_size({"width": 640, "height": 360})
     sheet.insert_chart(at[0], at[1], chart)

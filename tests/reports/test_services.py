@@ -2,10 +2,13 @@
 (kind, month, scope), failures recorded in Chinese, the monthly job and the commands."""
 
 import datetime as dt
+import importlib
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django_celery_beat.models import PeriodicTask
 
 from reports.models import ReportRun, RunStatus
@@ -136,6 +139,14 @@ def test_build_report_command_prints_the_files(tiny, sheet, capsys):
 
 
 def test_the_default_schedule_is_installed_by_the_migration_and_edits_survive(capsys):
+    # Run the data migration as migrate runs it, with the historical models (a transactional
+    # test elsewhere may have flushed the rows it wrote when the test database was made).
+    PeriodicTask.objects.all().delete()
+    executor = MigrationExecutor(connection)
+    assert ("reports", "0003_install_schedule") in executor.loader.applied_migrations
+    state = executor.loader.project_state(("reports", "0003_install_schedule"))
+    migration = importlib.import_module("reports.migrations.0003_install_schedule")
+    migration.install_schedule(state.apps, None)
     tasks = {t.name: t for t in PeriodicTask.objects.select_related("crontab")}
     purge, monthly = tasks["清理过期的导入预览"], tasks["生成上月报表"]
     assert (purge.task, purge.crontab.minute, purge.crontab.hour) == ("imports.purge_expired_previews", "15", "*")
@@ -150,3 +161,18 @@ def test_the_default_schedule_is_installed_by_the_migration_and_edits_survive(ca
     assert "已添加定时任务：清理过期的导入预览" in capsys.readouterr().out
     assert not PeriodicTask.objects.get(name="生成上月报表").enabled
     assert PeriodicTask.objects.filter(name="清理过期的导入预览").exists()
+
+
+def test_a_database_error_in_a_builder_fails_the_run_and_leaves_the_callers_transaction_usable(tiny, monkeypatch):
+    from django.db import connection
+
+    from reports.builders import summary
+
+    def broken(ctx):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM no_such_table")
+
+    monkeypatch.setattr(summary, "build", broken)
+    run = ask(tiny)
+    assert run.status == RunStatus.FAILED and "no_such_table" in run.error
+    assert ReportRun.objects.count() == 1  # the transaction still works
