@@ -16,10 +16,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accounts.models import Role
 from common.masking import mask_id_number
+from org.models import County
 from subsidies import selectors
 from subsidies.models import SheetState, SubsidySheet
 
@@ -44,12 +47,22 @@ ADJUSTMENT_COLUMNS = [
 
 def compute_month_sheet(*, county_id: int, month: Any, user: Any = None) -> SubsidySheet:
     """The month's sheet computed by subsidies' own service (``sheet_compute``), used only
-    when the month has no sheet yet."""
+    when the month has no sheet yet. Computed as the one who asked when they may compute
+    (county staff), otherwise as the system (a township's or a leader's request, the
+    schedule): computing never locks, the county still reviews the sheet."""
     try:
         from subsidies.services import sheet_compute
     except ImportError:
         raise ValidationError("本月补贴表尚未计算，请先在补贴页面计算本月补贴表。") from None
-    return sheet_compute(county_id=county_id, month=month, user=user)
+    may_compute = user is not None and user.may_write and user.role != Role.TOWNSHIP
+    with transaction.atomic():
+        # The county's and its townships' reports are built at once (the monthly job): the
+        # county's row, locked, lets one compute and the others find its sheet.
+        County.objects.select_for_update().get(pk=county_id)
+        sheet = selectors.report_sheet(county_id=county_id, month=month)
+        if sheet is None:
+            sheet = sheet_compute(county_id=county_id, month=month, user=user if may_compute else None)
+    return sheet
 
 
 class Sums:
