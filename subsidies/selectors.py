@@ -17,7 +17,7 @@ def report_sheet(*, county_id: int, month: dt.date) -> SubsidySheet | None:
     return SubsidySheet.objects.filter(county_id=county_id, month=month).first()
 
 
-def _money(expression: Sum | Subquery) -> Coalesce:
+def _report_money(expression: Sum | Subquery) -> Coalesce:
     return Coalesce(expression, Value(Decimal("0.00")), output_field=DecimalField(**MONEY))
 
 
@@ -35,7 +35,7 @@ def report_lines(*, scope: Scope, sheet: SubsidySheet) -> QuerySet:
     return (
         SubsidyLine.objects.visible_to(scope)
         .filter(sheet=sheet)
-        .annotate(adjusted=_money(Subquery(adjustments)))
+        .annotate(adjusted=_report_money(Subquery(adjustments)))
         .values_list(
             "township_id",
             "township__name",

@@ -125,9 +125,7 @@ def sheet(tiny):
     """May's locked sheet: three lines, and adjustments (孙丽's with no line)."""
     staff = tiny.staff
     now = timezone.now()
-    sheet = SubsidySheet.objects.create(
-        county=tiny.county, month=MAY, state=SheetState.LOCKED, computed_at=now, locked_at=now, locked_by=staff
-    )
+    sheet = SubsidySheet.objects.create(county=tiny.county, month=MAY, computed_at=now)
     for cadre, township, days, base, bonus in (
         (tiny.liming, tiny.baishui, 31, "2000.00", "5000.00"),
         (tiny.wangfang, tiny.baishui, 31, "2000.00", "0.00"),
@@ -137,6 +135,9 @@ def sheet(tiny):
             sheet=sheet, cadre=cadre, township=township, village=cadre.village, days=days, base=Decimal(base),
             bonus=Decimal(bonus), total=Decimal(base) + Decimal(bonus), basis=f"2000.00×{days}/31",
         )  # fmt: skip
+    # Locked once its lines are in (a locked sheet's lines never change), then corrected.
+    SubsidySheet.objects.filter(pk=sheet.pk).update(state=SheetState.LOCKED, locked_at=now, locked_by=staff)
+    sheet.refresh_from_db()
     for cadre, township, amount, reason in (
         (tiny.wangfang, tiny.baishui, "150.50", "4月漏算天数补发"),
         (tiny.zhaoqiang, tiny.longshan, "-100.00", "多发扣回"),

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from common.masking import mask_id_number
 from reports.models import RunStatus
 from reports.services import report_request
+from tests.factories import township_user
 from tests.reports.conftest import MAY
 
 pytestmark = pytest.mark.django_db
@@ -250,9 +251,19 @@ class TestSubsidy:
     def test_a_month_without_a_sheet_is_computed_by_subsidies_first(self, tiny):
         """subsidies.services.sheet_compute makes the sheet when the month has none."""
         pytest.importorskip("subsidies.services", reason="sheet_compute lands with the subsidies branch")
+        from subsidies.models import SubsidySheet
         from subsidies.services import sheet_compute  # noqa: F401
 
         run = report_request(kind="subsidy", month=MAY, county_id=tiny.county.pk, user=tiny.staff)
         run.refresh_from_db()
         assert run.status == RunStatus.DONE, run.error
         assert "补贴表状态：已计算" in book_of(run)["补贴明细"]["A2"].value
+        assert SubsidySheet.objects.get(month=MAY).computed_by == tiny.staff
+        # A township secretary may not compute: their report has the sheet computed by the system.
+        april = dt.date(2026, 4, 1)
+        secretary = township_user(tiny.baishui, username="bs-subsidy")
+        run = report_request(kind="subsidy", month=april, county_id=tiny.county.pk, township_id=tiny.baishui.pk,
+                             user=secretary)  # fmt: skip
+        run.refresh_from_db()
+        assert run.status == RunStatus.DONE, run.error
+        assert SubsidySheet.objects.get(month=april).computed_by is None
