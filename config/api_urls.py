@@ -8,6 +8,7 @@ from cadre.api import CadreViewSet
 from mentorship.api import MentoringLogViewSet, MentorViewSet, PairingViewSet
 from org.api import TownshipViewSet, VillageViewSet
 from reports.api import ReportRunViewSet
+from training.api import AttendanceViewSet, TrainingSessionViewSet
 
 router = DefaultRouter()
 router.register("townships", TownshipViewSet, basename="township")
@@ -20,6 +21,8 @@ router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("assessment-years", AssessmentYearViewSet, basename="assessment-year")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("reports", ReportRunViewSet, basename="report")
+router.register("trainings", TrainingSessionViewSet, basename="training")
+router.register("attendance", AttendanceViewSet, basename="attendance")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

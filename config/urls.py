@@ -17,6 +17,7 @@ urlpatterns = [
     path("imports/", include("imports.urls")),
     path("assessment/", include("assessment.urls")),
     path("reports/", include("reports.urls")),
+    path("training/", include("training.urls")),
     path("api/v1/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

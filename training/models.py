@@ -109,6 +109,10 @@ class TrainingSession(TimeStampedModel):
     def get_absolute_url(self) -> str:
         return reverse("training:session", args=[self.pk])
 
+    @property
+    def target_tier_labels(self) -> list[str]:
+        return [str(Tier(t).label) for t in self.target_tiers if t in Tier.values]
+
 
 class AttendanceStatus(models.TextChoices):
     PRESENT = "present", _("出勤")

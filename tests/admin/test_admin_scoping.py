@@ -26,6 +26,7 @@ from reports.models import ReportRun
 from tests.factories import (
     AssignmentFactory,
     AssignmentKindFactory,
+    AttendanceFactory,
     CadreFactory,
     CountyFactory,
     DeedFactory,
@@ -33,15 +34,18 @@ from tests.factories import (
     MentoringLogFactory,
     PairingFactory,
     TownshipFactory,
+    TrainingNeedFactory,
+    TrainingSessionFactory,
     UserFactory,
     VillageFactory,
     leader_user,
     make_id_number,
 )
+from training.models import Attendance, TrainingNeed, TrainingSession
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = ("accounts", "org", "imports", "cadre", "mentorship", "assessment", "reports")
+OUR_APPS = ("accounts", "org", "imports", "cadre", "mentorship", "assessment", "training", "reports")
 
 
 @dataclass
@@ -62,6 +66,9 @@ class CountyData:
     assignment: Assignment
     deed: Deed
     report: ReportRun
+    session: TrainingSession
+    attendance: Attendance
+    need: TrainingNeed
 
     def of(self, model):
         """This county's record of a registered model."""
@@ -82,6 +89,9 @@ class CountyData:
             Assignment: self.assignment,
             Deed: self.deed,
             ReportRun: self.report,
+            TrainingSession: self.session,
+            Attendance: self.attendance,
+            TrainingNeed: self.need,
         }[model]
 
 
@@ -104,11 +114,15 @@ def build_county(tag: str, *, staff: User | None = None, phone: str) -> CountyDa
     kind = AssignmentKindFactory(county=county, name=f"{tag}专班")
     deed = DeedFactory(assignment=AssignmentFactory(cadre=cadre, kind=kind, created_by=staff))
     report = ReportRun.objects.create(kind="summary", month=dt.date(2026, 5, 1), county=county, township=township)
+    session = TrainingSessionFactory(county=county, title=f"{tag}县月度培训", created_by=staff)
+    attendance = AttendanceFactory(session=session, cadre=cadre, note=f"{tag}出勤")
+    need = TrainingNeedFactory(session=session, cadre=cadre, details=f"{tag}需求")
     return CountyData(
         county=county, township=township, village=village, seat=village.seats.order_by("post").first(),
         cadre=cadre, staff=staff, mentor=mentor, pairing=pairing, log=log, policy=policy,
         roster_import=roster_import, mapping=mapping, kind=kind, assignment=deed.assignment, deed=deed,
         report=report,
+        session=session, attendance=attendance, need=need,
     )  # fmt: skip
 
 
@@ -318,8 +332,10 @@ class TestDeleting:
         assert as_b.get(url(County, "add")).status_code == 403
 
     @pytest.mark.parametrize(
-        "model", [Pairing, MentoringLog, CountyPolicy, ImportRecord, HeaderMapping, Assignment, Deed]
-    )
+        "model",
+        [Pairing, MentoringLog, CountyPolicy, ImportRecord, HeaderMapping, Assignment, Deed, TrainingSession,
+         Attendance, TrainingNeed],
+    )  # fmt: skip
     def test_records_with_their_own_pages_are_view_only_even_for_superusers(self, as_root, b, model):
         assert as_root.get(url(model, "add")).status_code == 403
         response = as_root.get(url(model, "change", b.of(model).pk))
@@ -492,6 +508,10 @@ class TestImportExportIsGone:
         ),
         (Pairing, lambda b: [PairingFactory(cadre=CadreFactory(village=b.village), created_by=b.staff)]),
         (Mentor, lambda b: [MentorFactory(township=b.township) for _ in range(3)]),
+        (
+            Attendance,
+            lambda b: [AttendanceFactory(session=b.session, cadre=CadreFactory(village=b.village)) for _ in range(3)],
+        ),
         (User, lambda b: [UserFactory(county=b.county) for _ in range(3)]),
     ],
     ids=lambda v: v._meta.model_name if hasattr(v, "_meta") else "",

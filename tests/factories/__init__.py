@@ -7,10 +7,12 @@ from .assessment import AssignmentFactory, AssignmentKindFactory, DeedFactory, b
 from .cadre import CadreFactory, make_id_number
 from .mentorship import MentorFactory, MentoringLogFactory, PairingFactory
 from .org import CountyFactory, TownshipFactory, VillageFactory
+from .training import AttendanceFactory, TrainingNeedFactory, TrainingSessionFactory
 
 __all__ = [
     "PASSWORD",
     "AssignmentFactory",
+    "AttendanceFactory",
     "AssignmentKindFactory",
     "DeedFactory",
     "CadreFactory",
@@ -19,6 +21,8 @@ __all__ = [
     "MentoringLogFactory",
     "PairingFactory",
     "TownshipFactory",
+    "TrainingNeedFactory",
+    "TrainingSessionFactory",
     "UserFactory",
     "VillageFactory",
     "builtin_kind",
