@@ -21,7 +21,7 @@ from .xlsx import Formats, Table, add_chart, generated_line, rate, workbook
 TOWNSHIP_COLUMNS = [
     ("乡镇(街道)", 16, "text"), ("村(社区)数", 10, "int"), ("后备干部", 10, "int"), ("35岁以下", 10, "int"),
     ("35岁以下占比", 12, "percent"), ("大专及以上", 11, "int"), ("大专及以上占比", 13, "percent"),
-    ("中共党员（含预备）", 12, "int"), ("低于最低人数的村", 12, "int"), ("在帮结对", 10, "int"),
+    ("中共党员（含预备）", 17, "int"), ("低于最低人数的村", 12, "int"), ("在帮结对", 10, "int"),
     ("帮带逾期结对", 12, "int"), ("本月进入两委", 12, "int"), ("本月典型事迹", 12, "int"),
 ]  # fmt: skip
 

@@ -165,5 +165,7 @@ def add_chart(
         chart.set_legend({"none": True})
         value_axis = chart.set_x_axis if kind == "bar" else chart.set_y_axis
         value_axis({"num_format": "0%", "min": 0, "max": 1} if percent else {"min": 0})
+        if kind == "bar":  # horizontal bars: first row at the top, as in the table
+            chart.set_y_axis({"reverse": True})
     chart.set_size({"width": 640, "height": 360})
     sheet.insert_chart(at[0], at[1], chart)
