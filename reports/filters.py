@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +20,7 @@ class ReportRunFilter(django_filters.FilterSet):
     township = django_filters.ModelChoiceFilter(label=_("乡镇(街道)"), queryset=None, empty_label=_("全部范围"))
     current = django_filters.BooleanFilter(
         label=_("版本"), field_name="is_current", method="filter_current",
-        widget=django_filters.widgets.forms.Select(choices=[("", _("全部")), ("true", _("仅当前版本"))]),
+        widget=forms.Select(choices=[("", _("全部")), ("true", _("仅当前版本"))]),
     )  # fmt: skip
 
     class Meta:

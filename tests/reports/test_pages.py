@@ -111,6 +111,15 @@ def test_the_list_does_not_grow_with_the_runs(login, tiny, n, django_assert_num_
         assert client.get(reverse("reports:list")).status_code == 200
 
 
+def test_the_detail_page_costs_the_same_for_any_run(login, tiny, django_assert_num_queries):
+    run = run_of(tiny, kind="summary", user=tiny.staff)
+    client = login(tiny.staff)
+    # session, user, the run with its county, township and requester
+    with django_assert_num_queries(3 + REQUEST_TRANSACTION):
+        page = client.get(reverse("reports:detail", args=[run.pk]))
+    assert "下载Excel" in page.content.decode() and "当前版本" in page.content.decode()
+
+
 class TestApi:
     def test_post_then_get_with_status_and_download_urls(self, api, tiny):
         api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=tiny.staff).key}")
