@@ -8,6 +8,7 @@ from cadre.api import CadreViewSet
 from mentorship.api import MentoringLogViewSet, MentorViewSet, PairingViewSet
 from org.api import TownshipViewSet, VillageViewSet
 from reports.api import ReportRunViewSet
+from subsidies.api import SubsidyLineViewSet, SubsidySheetViewSet
 from training.api import AttendanceViewSet, TrainingSessionViewSet
 
 router = DefaultRouter()
@@ -23,6 +24,9 @@ router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("reports", ReportRunViewSet, basename="report")
 router.register("trainings", TrainingSessionViewSet, basename="training")
 router.register("attendance", AttendanceViewSet, basename="attendance")
+# Lines first: "subsidies/lines/" must not be read as the sheet with id "lines".
+router.register("subsidies/lines", SubsidyLineViewSet, basename="subsidy-line")
+router.register("subsidies", SubsidySheetViewSet, basename="subsidy-sheet")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

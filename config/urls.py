@@ -18,6 +18,7 @@ urlpatterns = [
     path("assessment/", include("assessment.urls")),
     path("reports/", include("reports.urls")),
     path("training/", include("training.urls")),
+    path("subsidies/", include("subsidies.urls")),
     path("api/v1/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

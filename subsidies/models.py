@@ -15,6 +15,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -23,6 +24,7 @@ from common.models import TimeStampedModel
 from common.scope import ScopedQuerySet
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+TOTAL = {"max_digits": 14, "decimal_places": 2}
 # Which lifecycle statuses may be paid; 已退出 never is.
 PAYABLE_STATUSES = [(s.value, s.label) for s in (Status.RESERVE, Status.KEY_TRAINING, Status.SEATED)]
 
@@ -81,6 +83,14 @@ class SubsidyPolicy(TimeStampedModel):
     def __str__(self) -> str:
         return _("%(date)s起 每月%(amount)s元") % {"date": self.effective_from, "amount": self.monthly_amount}
 
+    @property
+    def tier_labels(self) -> list[str]:
+        return [Tier(t).label for t in self.eligible_tiers]
+
+    @property
+    def status_labels(self) -> list[str]:
+        return [Status(s).label for s in self.eligible_statuses]
+
 
 class SheetState(models.TextChoices):
     COMPUTED = "computed", _("已计算")
@@ -116,6 +126,11 @@ class SubsidySheet(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The lines' county-wide totals, kept by database triggers on the lines (migration 0003),
+    # so the month list reads them instead of adding up every line of every month.
+    total_lines = models.PositiveIntegerField(_("明细人数"), default=0, editable=False)
+    total_base = models.DecimalField(_("基本补贴合计（元）"), **TOTAL, default=0, editable=False)
+    total_bonus = models.DecimalField(_("绩效奖合计（元）"), **TOTAL, default=0, editable=False)
     locked_at = models.DateTimeField(_("锁定时间"), null=True, blank=True)
     locked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -146,6 +161,9 @@ class SubsidySheet(TimeStampedModel):
     def __str__(self) -> str:
         return _("%(county)s %(month)s补贴表") % {"county": self.county, "month": f"{self.month:%Y年%m月}"}
 
+    def get_absolute_url(self) -> str:
+        return reverse("subsidies:sheet-detail", args=[self.pk])
+
     @property
     def locked(self) -> bool:
         return self.state == SheetState.LOCKED
@@ -156,8 +174,10 @@ class SubsidyLine(models.Model):
     reserve belonged to when the line was computed, so a later move leaves paid months as
     they were paid."""
 
+    # Indexed by the (sheet, id) and (sheet, cadre) indexes below: no index of its own to keep
+    # up on a 100,000-line COPY.
     sheet = models.ForeignKey(
-        SubsidySheet, verbose_name=_("月度补贴表"), on_delete=models.CASCADE, related_name="lines"
+        SubsidySheet, verbose_name=_("月度补贴表"), on_delete=models.CASCADE, related_name="lines", db_index=False
     )
     cadre = models.ForeignKey(
         "cadre.Cadre", verbose_name=_("后备干部"), on_delete=models.PROTECT, related_name="subsidy_lines"
@@ -179,7 +199,13 @@ class SubsidyLine(models.Model):
     class Meta:
         verbose_name = _("补贴明细")
         verbose_name_plural = _("补贴明细")
-        ordering = ["township__name", "village__name", "cadre__name"]
+        # Lines are written in the sheet's order (township, village, name at compute time),
+        # so the id keeps that order and a page of a sheet is an index range.
+        ordering = ["sheet_id", "id"]
+        indexes = [
+            models.Index(fields=["sheet", "id"], name="subsidy_line_sheet_order"),
+            models.Index(fields=["sheet", "township", "id"], name="subsidy_line_sheet_township"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["sheet", "cadre"], name="subsidy_line_one_per_reserve"),
             models.CheckConstraint(condition=Q(days__lte=31), name="subsidy_line_days_range"),

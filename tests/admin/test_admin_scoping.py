@@ -23,6 +23,7 @@ from imports.models import HeaderMapping, ImportRecord
 from mentorship.models import ActivityForm, CountyPolicy, Mentor, MentoringLog, Pairing
 from org.models import County, Seat, Township, Village
 from reports.models import ReportRun
+from subsidies.models import SubsidyAdjustment, SubsidyLine, SubsidyPolicy, SubsidySheet
 from tests.factories import (
     AssignmentFactory,
     AssignmentKindFactory,
@@ -45,7 +46,7 @@ from training.models import Attendance, TrainingNeed, TrainingSession
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = ("accounts", "org", "imports", "cadre", "mentorship", "assessment", "training", "reports")
+OUR_APPS = ("accounts", "org", "imports", "cadre", "mentorship", "assessment", "training", "subsidies", "reports")
 
 
 @dataclass
@@ -69,6 +70,10 @@ class CountyData:
     session: TrainingSession
     attendance: Attendance
     need: TrainingNeed
+    subsidy_policy: SubsidyPolicy
+    subsidy_sheet: SubsidySheet
+    subsidy_line: SubsidyLine
+    subsidy_adjustment: SubsidyAdjustment
 
     def of(self, model):
         """This county's record of a registered model."""
@@ -92,7 +97,26 @@ class CountyData:
             TrainingSession: self.session,
             Attendance: self.attendance,
             TrainingNeed: self.need,
+            SubsidyPolicy: self.subsidy_policy,
+            SubsidySheet: self.subsidy_sheet,
+            SubsidyLine: self.subsidy_line,
+            SubsidyAdjustment: self.subsidy_adjustment,
         }[model]
+
+
+def build_county_subsidies(county, township, village, cadre, staff) -> dict:
+    policy = SubsidyPolicy.objects.create(
+        county=county, effective_from=dt.date(2026, 1, 1), monthly_amount=2000, eligible_statuses=["reserve"],
+        created_by=staff,
+    )  # fmt: skip
+    sheet = SubsidySheet.objects.create(county=county, month=dt.date(2026, 5, 1), computed_at=dt.datetime.now(dt.UTC))
+    line = SubsidyLine.objects.create(
+        sheet=sheet, cadre=cadre, township=township, village=village, days=31, base=2000, total=2000
+    )
+    adjustment = SubsidyAdjustment.objects.create(
+        sheet=sheet, cadre=cadre, township=township, amount=-100, reason="多发", created_by=staff
+    )
+    return {"subsidy_policy": policy, "subsidy_sheet": sheet, "subsidy_line": line, "subsidy_adjustment": adjustment}
 
 
 def build_county(tag: str, *, staff: User | None = None, phone: str) -> CountyData:
@@ -117,7 +141,9 @@ def build_county(tag: str, *, staff: User | None = None, phone: str) -> CountyDa
     session = TrainingSessionFactory(county=county, title=f"{tag}县月度培训", created_by=staff)
     attendance = AttendanceFactory(session=session, cadre=cadre, note=f"{tag}出勤")
     need = TrainingNeedFactory(session=session, cadre=cadre, details=f"{tag}需求")
+    subsidy = build_county_subsidies(county, township, village, cadre, staff)
     return CountyData(
+        **subsidy,
         county=county, township=township, village=village, seat=village.seats.order_by("post").first(),
         cadre=cadre, staff=staff, mentor=mentor, pairing=pairing, log=log, policy=policy,
         roster_import=roster_import, mapping=mapping, kind=kind, assignment=deed.assignment, deed=deed,
@@ -334,7 +360,7 @@ class TestDeleting:
     @pytest.mark.parametrize(
         "model",
         [Pairing, MentoringLog, CountyPolicy, ImportRecord, HeaderMapping, Assignment, Deed, TrainingSession,
-         Attendance, TrainingNeed],
+         Attendance, TrainingNeed, SubsidyPolicy, SubsidySheet, SubsidyLine, SubsidyAdjustment],
     )  # fmt: skip
     def test_records_with_their_own_pages_are_view_only_even_for_superusers(self, as_root, b, model):
         assert as_root.get(url(model, "add")).status_code == 403

@@ -7,6 +7,7 @@ from .assessment import AssignmentFactory, AssignmentKindFactory, DeedFactory, b
 from .cadre import CadreFactory, make_id_number
 from .mentorship import MentorFactory, MentoringLogFactory, PairingFactory
 from .org import CountyFactory, TownshipFactory, VillageFactory
+from .subsidies import SubsidyPolicyFactory, graded
 from .training import AttendanceFactory, TrainingNeedFactory, TrainingSessionFactory
 
 __all__ = [
@@ -20,12 +21,14 @@ __all__ = [
     "MentorFactory",
     "MentoringLogFactory",
     "PairingFactory",
+    "SubsidyPolicyFactory",
     "TownshipFactory",
     "TrainingNeedFactory",
     "TrainingSessionFactory",
     "UserFactory",
     "VillageFactory",
     "builtin_kind",
+    "graded",
     "leader_user",
     "make_id_number",
     "township_user",

@@ -13,6 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from common.masking import mask_id_number
+from common.scope import Scope
 from reports.models import RunStatus
 from reports.services import report_request
 from tests.factories import township_user
@@ -218,6 +219,14 @@ class TestSubsidy:
         for row in (liming, wangfang, zhaoqiang, sunli):
             assert money(row[9]) == money(row[6]) + money(row[7]) + money(row[8])
             assert "*" in row[4] and len(row[4]) == 18
+
+        # The same money as the sheet's own totals (the subsidies pages and API).
+        from subsidies.selectors import sheet_totals
+
+        totals = sheet_totals(Scope.county(tiny.county.pk), sheet)
+        assert [(t.township_name, t.total) for t in totals.townships] == [
+            ("白水镇", money(baishui[9])), ("龙山乡", money(longshan[9]))]  # fmt: skip
+        assert totals.county.total == money(county[9])
 
         summary = book["乡镇汇总"]
         assert rows(summary)[:3] == [
