@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -25,6 +24,7 @@ from common.masking import mask_id_number
 from org.models import County
 from subsidies import selectors
 from subsidies.models import SheetState, SubsidySheet
+from subsidies.services import sheet_compute
 
 from . import Built, ReportContext, chunked
 from .xlsx import Formats, Table, add_chart, generated_line, workbook
@@ -50,10 +50,6 @@ def compute_month_sheet(*, county_id: int, month: Any, user: Any = None) -> Subs
     when the month has no sheet yet. Computed as the one who asked when they may compute
     (county staff), otherwise as the system (a township's or a leader's request, the
     schedule): computing never locks, the county still reviews the sheet."""
-    try:
-        from subsidies.services import sheet_compute
-    except ImportError:
-        raise ValidationError("本月补贴表尚未计算，请先在补贴页面计算本月补贴表。") from None
     may_compute = user is not None and user.may_write and user.role != Role.TOWNSHIP
     with transaction.atomic():
         # The county's and its townships' reports are built at once (the monthly job): the

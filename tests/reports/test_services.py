@@ -80,16 +80,6 @@ def test_a_failure_is_recorded_in_chinese_and_changes_nothing_current(tiny, monk
     assert good.is_current
 
 
-def test_a_subsidy_report_without_a_sheet_fails_with_the_reason(tiny):
-    try:
-        import subsidies.services  # noqa: F401
-    except ImportError:
-        run = ask(tiny, kind="subsidy")
-        assert run.status == RunStatus.FAILED and "本月补贴表尚未计算" in run.error
-    else:
-        pytest.skip("subsidies computes the sheet (tested in test_builders)")
-
-
 @pytest.mark.parametrize("month", [dt.date(2099, 1, 1)])
 def test_no_future_months(tiny, month):
     with pytest.raises(ValidationError, match="未来月份"):
