@@ -13,7 +13,8 @@ from django.utils import timezone
 from assessment import selectors as assessment_selectors
 from cadre import selectors as cadre_selectors
 from mentorship import selectors as mentorship_selectors
-from org.models import SeatPost, Township, Village
+from org import selectors as org_selectors
+from org.models import SeatPost
 
 from . import Built, ReportContext, chunked
 from .xlsx import Formats, Table, add_chart, generated_line, rate, workbook
@@ -24,6 +25,8 @@ TOWNSHIP_COLUMNS = [
     ("中共党员（含预备）", 17, "int"), ("低于最低人数的村", 12, "int"), ("在帮结对", 10, "int"),
     ("帮带逾期结对", 12, "int"), ("本月进入两委", 12, "int"), ("本月典型事迹", 12, "int"),
 ]  # fmt: skip
+
+CHART_ROW = 2  # the structure sheet's charts start beside its first table
 
 DIMENSIONS = [
     ("tier", "层级"), ("status", "状态"), ("political_status", "政治面貌"), ("age_band", "年龄段（月末）"),
@@ -40,14 +43,20 @@ def build(ctx: ReportContext) -> Built:
     title = f"{ctx.scope_name}{ctx.month_label}村级后备干部综合统计"
 
     townships = list(
-        Township.objects.visible_to(scope).filter(county=ctx.county).order_by("name").values_list("pk", "name")
+        org_selectors.township_list(user=scope).filter(county=ctx.county).order_by("name").values_list("pk", "name")
     )
-    villages = dict(Village.objects.visible_to(scope).order_by().values_list("township_id").annotate(n=Count("pk")))
+    villages = dict(
+        org_selectors.village_list(user=scope).order_by().values_list("township_id").annotate(n=Count("pk"))
+    )
     counts = cadre_selectors.report_township_counts(scope=scope, month_end=month_end)
     pairings = mentorship_selectors.report_pairing_counts(scope=scope, as_of=as_of)
     below = cadre_selectors.report_villages_below_minimum(scope=scope, month_end=month_end)
     below_by_township = dict(
-        Village.objects.filter(pk__in=below.values("pk")).order_by().values_list("township_id").annotate(n=Count("pk"))
+        org_selectors.village_list(user=scope)
+        .filter(pk__in=below.values("pk"))
+        .order_by()
+        .values_list("township_id")
+        .annotate(n=Count("pk"))
     )
     promotions = cadre_selectors.report_promotions(scope=scope, month=month, month_end=month_end)
     promoted_by_township = dict(promotions.order_by().values_list("village__township_id").annotate(n=Count("pk")))
@@ -100,11 +109,11 @@ def build(ctx: ReportContext) -> Built:
     tier_first, tier_last = chart_ranges["tier"]
     add_chart(book, table.sheet, kind="pie", title="后备干部层级结构", name="人数",
               categories=(table.name, tier_first, 0, tier_last, 0), values=(table.name, tier_first, 1, tier_last, 1),
-              at=(HEADER_ROW_CHART, 4))  # fmt: skip
+              at=(CHART_ROW, 4))  # fmt: skip
     edu_first, edu_last = chart_ranges["education"]
     add_chart(book, table.sheet, kind="bar", title="后备干部学历结构", name="人数",
               categories=(table.name, edu_first, 0, edu_last, 0), values=(table.name, edu_first, 1, edu_last, 1),
-              at=(HEADER_ROW_CHART + 20, 4))  # fmt: skip
+              at=(CHART_ROW + 20, 4))  # fmt: skip
     ctx.progress(60)
 
     # 低于最低人数的村
@@ -152,9 +161,6 @@ def build(ctx: ReportContext) -> Built:
     book.close()
     ctx.progress(95)
     return Built(xlsx=path)
-
-
-HEADER_ROW_CHART = 2
 
 
 def _township_row(name: str, values: list[int]) -> list:

@@ -3,7 +3,7 @@ bar chart), per reserve (sessions, present, hours), and who missed (缺勤/请�
 
 from __future__ import annotations
 
-from org.models import Township
+from org.selectors import township_list
 from training import selectors
 from training.models import AttendanceStatus, Kind, Level
 
@@ -53,7 +53,7 @@ def build(ctx: ReportContext) -> Built:
     totals = [0, 0, 0, 0, 0]
     attendance = {t["cadre__village__township_id"]: t for t in selectors.report_township_attendance(**where)}
     for township_id, name in (
-        Township.objects.visible_to(ctx.scope).filter(county=ctx.county).order_by("name").values_list("pk", "name")
+        township_list(user=ctx.scope).filter(county=ctx.county).order_by("name").values_list("pk", "name")
     ):  # every township, those with nobody trained too
         t = attendance.get(township_id, {})
         row = [t.get("expected", 0), t.get("present", 0), t.get("leave", 0), t.get("absent", 0), t.get("hours", 0)]
