@@ -23,7 +23,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import connection, transaction
 from django.utils import timezone
@@ -70,7 +70,8 @@ def report_request(
 ) -> ReportRun:
     """Queue a report of ``kind`` for ``month`` and the county (or one of its townships).
         A user may ask only within their scope: a township secretary for their own township,
-        county staff and leaders for their county or any of its townships. ``user`` None is
+        county staff for their county or any of its townships; leaders read reports but do not
+    ask for them (a read-only role). ``user`` None is
         the system (the monthly schedule). The build starts once this transaction commits
     (``enqueue`` False: the caller builds it, as ``manage.py build_report`` does)."""
     if kind not in ReportKind.values:
@@ -87,6 +88,8 @@ def report_request(
         if township is None:
             raise ValidationError({"township": _("该乡镇不属于本县(区)。")})
     if user is not None:
+        if not user.may_write:
+            raise PermissionDenied(_("您的角色只能查看报表，生成报表请联系县委组织部。"))
         scope = user.scope
         if scope.is_township:
             if township_id != scope.township_id:

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
-from accounts.scoping import user_county_id
+from accounts.mixins import WriteRequiredMixin
+from accounts.scoping import can_write, user_county_id
 from common.views import ServiceFormMixin
 
 from . import selectors, services
@@ -49,13 +50,15 @@ class ReportListView(FilterView):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
         query.pop("page", None)
-        form = kwargs.get("request_form") or ReportRequestForm(
-            user=self.request.user, initial={"month": selectors.default_month(timezone.localdate())}
-        )
+        form = None
+        if can_write(self.request.user):  # leaders read the reports, others ask for them
+            form = ReportRequestForm(
+                user=self.request.user, initial={"month": selectors.default_month(timezone.localdate())}
+            )
         return {**context, "query_string": query.urlencode(), "request_form": form}
 
 
-class ReportRequestView(ServiceFormMixin, FormView):
+class ReportRequestView(WriteRequiredMixin, ServiceFormMixin, FormView):
     """The request form posts here; errors are shown on the list page with the input kept."""
 
     form_class = ReportRequestForm

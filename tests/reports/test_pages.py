@@ -120,6 +120,16 @@ def test_the_detail_page_costs_the_same_for_any_run(login, tiny, django_assert_n
     assert "下载Excel" in page.content.decode() and "当前版本" in page.content.decode()
 
 
+def test_leaders_read_and_download_but_do_not_ask(login, tiny, leader):
+    run = run_of(tiny)
+    client = login(leader)
+    page = client.get(reverse("reports:list")).content.decode()
+    assert "月度综合统计报表" in page and "生成报表" not in page
+    assert client.get(reverse("reports:download", args=[run.pk, "xlsx"])).status_code == 200
+    assert client.post(reverse("reports:request"), {"kind": "summary", "month": "2026-05"}).status_code == 403
+    assert ReportRun.objects.count() == 1
+
+
 class TestApi:
     def test_post_then_get_with_status_and_download_urls(self, api, tiny):
         api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=tiny.staff).key}")

@@ -5,7 +5,7 @@ import datetime as dt
 import importlib
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -94,10 +94,11 @@ def test_a_township_secretary_asks_for_their_own_township_only(tiny):
             ask(tiny, township=township, user=secretary)
 
 
-def test_county_staff_and_leaders_ask_within_their_county(tiny):
+def test_county_staff_ask_within_their_county_and_leaders_only_read(tiny):
     from tests.factories import CountyFactory, TownshipFactory
 
-    assert ask(tiny, user=leader_user(tiny.county, username="lead")).status == RunStatus.DONE
+    with pytest.raises(PermissionDenied, match="只能查看报表"):
+        ask(tiny, user=leader_user(tiny.county, username="lead"))
     elsewhere = TownshipFactory(county=CountyFactory(name="远方县"), name="远方镇")
     with pytest.raises(ValidationError, match="只能生成本县"):
         report_request(kind="summary", month=MAY, county_id=elsewhere.county_id, user=tiny.staff)
