@@ -91,7 +91,12 @@ class ReportDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         run = selectors.report_get(user=self.request.user, pk=self.kwargs["pk"])
-        return {**super().get_context_data(**kwargs), "run": run, "state": run_status(run)}
+        return {
+            **super().get_context_data(**kwargs),
+            "run": run,
+            "state": run_status(run),
+            "can_request": can_write(self.request.user),
+        }
 
 
 def report_status(request, pk):

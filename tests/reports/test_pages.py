@@ -120,6 +120,18 @@ def test_the_detail_page_costs_the_same_for_any_run(login, tiny, django_assert_n
     assert "下载Excel" in page.content.decode() and "当前版本" in page.content.decode()
 
 
+def test_a_report_is_made_again_from_its_page(login, tiny):
+    run = run_of(tiny, kind="training", township=tiny.longshan, user=tiny.staff)
+    client = login(tiny.staff)
+    page = client.get(reverse("reports:detail", args=[run.pk])).content.decode()
+    assert "重新生成" in page and f'name="township" value="{tiny.longshan.pk}"' in page
+    client.post(reverse("reports:request"), {"kind": "training", "month": "2026-05", "township": tiny.longshan.pk})
+    run.refresh_from_db()
+    newer = ReportRun.objects.exclude(pk=run.pk).get()
+    assert (newer.kind, newer.township, newer.is_current) == ("training", tiny.longshan, True)
+    assert not run.is_current and "已被取代" in client.get(reverse("reports:detail", args=[run.pk])).content.decode()
+
+
 def test_leaders_read_and_download_but_do_not_ask(login, tiny, leader):
     run = run_of(tiny)
     client = login(leader)
