@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import connection
 
 from reports.models import ReportRun, RunStatus
+from reports.services import report_build, report_request
 from reports.tasks import build_report
 from tests.reports.conftest import MAY
 
@@ -90,11 +91,9 @@ def _database_url() -> str:
 
 @TRANSACTIONAL
 def test_a_worker_killed_mid_report_leaves_one_current_report(tiny, settings, tmp_path):
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()  # no messages left by other runs
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()  # the test Redis: no messages left by other runs
     settings.CELERY_TASK_ALWAYS_EAGER = False
     previous = ReportRun.objects.create(kind="summary", month=MAY, county=tiny.county)
-    from reports.services import report_build, report_request
-
     report_build(previous.pk)  # an older report of the same key, current until the new one is done
     first = start_worker(delay=1.0, log=tmp_path / "worker1.log")
     second = None
