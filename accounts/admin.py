@@ -1,14 +1,16 @@
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm as DjangoAdminPasswordChangeForm
+from django.contrib.auth.forms import AdminUserCreationForm as DjangoAdminUserCreationForm
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.admin import TokenAdmin as DrfTokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
-from common.admin import ScopedAdminMixin
+from common.admin import ScopedAdmin, ScopedAdminMixin, ViewOnlyAdminMixin
 
-from .models import User
+from .models import AccountEvent, User
 
 
 class SuperuserOnlyMixin:
@@ -30,19 +32,39 @@ class SuperuserOnlyMixin:
         return request.user.is_superuser
 
 
+class PasswordSetByAdminMixin:
+    """A password a superuser sets in the admin is someone else's: changed at the next login."""
+
+    def save(self, commit=True):
+        self.instance.must_change_password = True
+        return super().save(commit)
+
+
+class AdminUserCreationForm(PasswordSetByAdminMixin, DjangoAdminUserCreationForm):
+    pass
+
+
+class AdminPasswordChangeForm(DjangoAdminPasswordChangeForm):
+    def save(self, commit=True):
+        self.user.must_change_password = True
+        return super().save(commit)
+
+
 @admin.register(User)
 class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
     """Accounts in the user's scope. Only superusers change accounts here (roles,
     staff and superuser flags, groups, permissions, passwords): anyone else could grant
-    themselves privileges. Other staff only view their county's accounts; managing
-    accounts in the browser is for a later page."""
+    themselves privileges. County staff manage their county's accounts on the account
+    pages (accounts.views)."""
 
+    add_form = AdminUserCreationForm
+    change_password_form = AdminPasswordChangeForm
     list_display = ("username", "last_name", "first_name", "role", "county", "township", "is_active")
     list_filter = ("role", "county", "township", "is_active", "is_staff")
     list_select_related = ("county", "township")
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("角色与辖区"), {"fields": ("role", "county", "township")}),
+        (_("角色与辖区"), {"fields": ("role", "county", "township", "must_change_password")}),
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
@@ -85,3 +107,13 @@ class TokenAdmin(SuperuserOnlyMixin, DrfTokenAdmin):
         if db_field.name == "user":
             kwargs["queryset"] = User.objects.visible_to(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(AccountEvent)
+class AccountEventAdmin(ViewOnlyAdminMixin, ScopedAdmin):
+    """The account audit trail: written by accounts.services only, never changed."""
+
+    list_display = ("created_at", "action", "target", "actor")
+    list_filter = ("action",)
+    list_select_related = ("target", "actor")
+    search_fields = ("target__username", "target__last_name", "actor__username")

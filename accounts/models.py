@@ -53,6 +53,12 @@ class User(AbstractUser):
         related_name="users",
     )
 
+    must_change_password = models.BooleanField(
+        _("下次登录须修改密码"),
+        default=False,
+        help_text=_("密码由他人设置（新建账号或重置密码）时为是，本人修改密码后为否。"),
+    )
+
     objects = ScopedUserManager()
 
     class Meta:
@@ -95,3 +101,65 @@ class User(AbstractUser):
     def get_full_name(self):
         # Chinese order: family name first, no space.
         return f"{self.last_name}{self.first_name}".strip()
+
+
+class AccountAction(models.TextChoices):
+    CREATE = "create", _("新建账号")
+    UPDATE = "update", _("修改账号")
+    DEACTIVATE = "deactivate", _("停用账号")
+    REACTIVATE = "reactivate", _("启用账号")
+    PASSWORD_RESET = "password_reset", _("重置密码")
+    PASSWORD_CHANGE = "password_change", _("本人修改密码")
+
+
+class AccountEventQuerySet(ScopedQuerySet):
+    def visible_to(self, who: Any) -> Self:
+        """Events about the accounts the user sees."""
+        return self.filter(target__in=User.objects.visible_to(who))
+
+
+class AccountEvent(models.Model):
+    """Who did what to which account, and when (an audit row, never changed).
+
+    ``actor`` is None when the change came from the command line (``manage.py add_user``).
+    ``changes`` maps a field's name to ``[before, after]`` as shown to people.
+    """
+
+    actor = models.ForeignKey(
+        User, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    target = models.ForeignKey(User, verbose_name=_("账号"), on_delete=models.PROTECT, related_name="account_events")
+    action = models.CharField(_("操作"), max_length=20, choices=AccountAction.choices)
+    changes = models.JSONField(_("变更内容"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    objects = AccountEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("账号操作记录")
+        verbose_name_plural = _("账号操作记录")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["target", "-created_at"], name="accountevent_target_time")]
+        constraints = [
+            models.CheckConstraint(condition=Q(action__in=AccountAction.values), name="accountevent_action_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.target}"
+
+    # Labels of the fields ``changes`` may name.
+    FIELD_LABELS = {
+        "username": _("用户名"),
+        "name": _("姓名"),
+        "role": _("角色"),
+        "unit": _("所属单位"),
+    }
+
+    def change_lines(self) -> list[tuple[str, str, str]]:
+        """(label, before, after) for each changed field, in a stable order."""
+        order = list(self.FIELD_LABELS)
+        fields = sorted(self.changes, key=lambda f: (order.index(f) if f in order else len(order), f))
+        return [
+            (str(self.FIELD_LABELS.get(field, field)), self.changes[field][0] or "—", self.changes[field][1] or "—")
+            for field in fields
+        ]

@@ -1,15 +1,22 @@
-"""Creating and updating sign-in accounts (used by the add_user and load_demo commands)."""
+"""Creating and updating sign-in accounts: the add_user command (``user_create_or_update``)
+and the account pages of county staff (``account_*``), and each user's own password change.
+Every change is written to ``AccountEvent``; a password set by someone else must be changed
+at the next login (``User.must_change_password``)."""
 
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from rest_framework.authtoken.models import Token
 
 from common.excel import compact_text
 from org.models import County, Township
 
-from .models import Role, User
+from .models import AccountAction, AccountEvent, Role, User
+from .scoping import can_manage_county
 
 # Two-character surnames, so that 欧阳明 splits as 欧阳 + 明 rather than 欧 + 阳明.
 COMPOUND_SURNAMES = frozenset(
@@ -72,7 +79,8 @@ _PASSWORD_MESSAGES = {
 }
 
 
-def _password_validate(password: str, user: User) -> None:
+def password_validate(password: str, user: User) -> None:
+    """Django's password validators, with Chinese messages."""
     try:
         validate_password(password, user=user)
     except ValidationError as exc:
@@ -82,6 +90,55 @@ def _password_validate(password: str, user: User) -> None:
             params = error.params or {}
             messages.append(str(template) % params if template else " ".join(error.messages))
         raise ValidationError(messages) from None
+
+
+def _unit_text(user: User) -> str:
+    if user.township_id:
+        return f"{user.township.county.name}{user.township.name}"
+    return user.county.name if user.county_id else ""
+
+
+def _snapshot(user: User) -> dict[str, str]:
+    """What the account pages show of an account, to record what an edit changed."""
+    return {
+        "username": user.username,
+        "name": user.get_full_name(),
+        "role": str(Role(user.role).label) if user.role in Role.values else user.role,
+        "unit": _unit_text(user),
+    }
+
+
+def _diff(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]:
+    return {field: [before.get(field, ""), value] for field, value in after.items() if before.get(field, "") != value}
+
+
+def _event(*, actor: User | None, target: User, action: str, changes: dict | None = None) -> AccountEvent:
+    return AccountEvent.objects.create(actor=actor, target=target, action=action, changes=changes or {})
+
+
+def _account_apply(
+    user: User,
+    *,
+    role: str,
+    county: County | None,
+    township: Township | None,
+    full_name: str,
+    password: str | None,
+) -> None:
+    """Set role, unit, name and (when given) a password set by someone else, check and save."""
+    user.role = role
+    user.county = township.county if township is not None else county
+    user.township = township
+    if full_name.strip():
+        user.last_name, user.first_name = split_chinese_name(full_name)
+    if password is not None:
+        if not password:
+            raise ValidationError(_("密码不能为空。"))
+        password_validate(password, user)
+        user.set_password(password)
+        user.must_change_password = True
+    user.full_clean()
+    user.save()
 
 
 @transaction.atomic
@@ -94,8 +151,10 @@ def user_create_or_update(
     be empty when the system holds exactly one county. A township secretary belongs to a
     township: ``unit_name`` is its name, or "县名/乡镇名" when the name occurs in several
     counties; the user's county is the township's. ``password`` is checked against the
-    password validators; None keeps an existing user's password. An empty ``full_name``
-    keeps the stored name. Raises ValidationError with Chinese messages.
+    password validators; None keeps an existing user's password. A password set here must
+    be changed by its user at the next login. An empty ``full_name`` keeps the stored name.
+    Recorded as an account event without an actor. Raises ValidationError with Chinese
+    messages.
     """
     username = (username or "").strip()
     if not username:
@@ -115,17 +174,173 @@ def user_create_or_update(
 
     user = User.objects.filter(username=username).first() or User(username=username)
     is_new = user.pk is None
-    user.role = role
-    user.county = county
-    user.township = township
-    if full_name.strip():
-        user.last_name, user.first_name = split_chinese_name(full_name)
+    if is_new and not password:
+        raise ValidationError(_("密码不能为空。") if password is not None else _("新用户必须设置密码。"))
+    before = {} if is_new else _snapshot(user)
+    _account_apply(user, role=role, county=county, township=township, full_name=full_name, password=password)
+    if is_new:
+        _event(actor=None, target=user, action=AccountAction.CREATE, changes=_diff({}, _snapshot(user)))
+    else:
+        if changes := _diff(before, _snapshot(user)):
+            _event(actor=None, target=user, action=AccountAction.UPDATE, changes=changes)
+        if password is not None:
+            _event(actor=None, target=user, action=AccountAction.PASSWORD_RESET)
+    return user
 
-    if password is not None or is_new:
-        if not password:
-            raise ValidationError(_("密码不能为空。") if password is not None else _("新用户必须设置密码。"))
-        _password_validate(password, user)
-        user.set_password(password)
-    user.full_clean()
-    user.save()
+
+# The account pages: county staff manage their county's township secretaries and leaders.
+
+
+def manageable_roles(actor: User) -> list[str]:
+    """The roles an actor may give: only a superuser makes county staff."""
+    if actor.is_superuser:
+        return [Role.TOWNSHIP, Role.LEADER, Role.COUNTY]
+    return [Role.TOWNSHIP, Role.LEADER]
+
+
+def _check_actor(actor: User) -> None:
+    if not can_manage_county(actor):
+        raise PermissionDenied(_("只有县委组织部可以管理账号。"))
+
+
+def _check_account(actor: User, account: User) -> None:
+    """The account is one the actor manages (the pages 404 before getting here)."""
+    _check_actor(actor)
+    if not User.objects.visible_to(actor).filter(pk=account.pk).exists():
+        raise PermissionDenied(_("该账号不在您的管辖范围内。"))
+    if not actor.is_superuser and (account.is_superuser or account.role == Role.COUNTY):
+        raise PermissionDenied(_("只有系统管理员可以管理县委组织部的账号。"))
+
+
+def _check_unit(actor: User, *, role: str, county: County | None, township: Township | None) -> None:
+    if role not in manageable_roles(actor):
+        raise ValidationError({"role": _("您不能设置该角色。")})
+    if role == Role.TOWNSHIP:
+        if township is None:
+            raise ValidationError({"township": _("乡镇党委账号必须选择所属乡镇(街道)。")})
+        if not Township.objects.visible_to(actor).filter(pk=township.pk).exists():
+            raise ValidationError({"township": _("该乡镇(街道)不在您的管辖范围内。")})
+        return
+    if township is not None:
+        raise ValidationError({"township": _("只有乡镇党委账号属于乡镇(街道)，请清空所属乡镇。")})
+    if county is None:
+        raise ValidationError({"county": _("请选择所属县(区)。")})
+    if not County.objects.visible_to(actor).filter(pk=county.pk).exists():
+        raise ValidationError({"county": _("该县(区)不在您的管辖范围内。")})
+
+
+@transaction.atomic
+def account_create(
+    *,
+    actor: User,
+    username: str,
+    full_name: str,
+    role: str,
+    county: County | None,
+    township: Township | None,
+    password: str,
+) -> User:
+    """A new account in the actor's county; its user must change the password at first login."""
+    _check_actor(actor)
+    username = (username or "").strip()
+    if not username:
+        raise ValidationError({"username": _("用户名不能为空。")})
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("用户名“%(username)s”已被使用，请换一个。") % {"username": username}})
+    if not full_name.strip():
+        raise ValidationError({"full_name": _("请填写姓名。")})
+    _check_unit(actor, role=role, county=county, township=township)
+    user = User(username=username)
+    try:
+        _account_apply(user, role=role, county=county, township=township, full_name=full_name, password=password)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            raise
+        raise ValidationError({"password1": exc.messages}) from None
+    _event(actor=actor, target=user, action=AccountAction.CREATE, changes=_diff({}, _snapshot(user)))
+    return user
+
+
+@transaction.atomic
+def account_update(
+    *, actor: User, account: User, full_name: str, role: str, county: County | None, township: Township | None
+) -> User:
+    """Change an account's name, role and unit (within the actor's scope)."""
+    _check_account(actor, account)
+    if account.pk == actor.pk:
+        raise ValidationError(_("不能在这里修改自己的账号。"))
+    _check_unit(actor, role=role, county=county, township=township)
+    before = _snapshot(account)
+    _account_apply(account, role=role, county=county, township=township, full_name=full_name, password=None)
+    if changes := _diff(before, _snapshot(account)):
+        _event(actor=actor, target=account, action=AccountAction.UPDATE, changes=changes)
+    return account
+
+
+def _sessions_end(user: User) -> int:
+    """Delete the user's sessions (sessions live in the database). Each session's data is
+    encoded, so the unexpired ones are decoded to find the user's."""
+    keys = [
+        session.session_key
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get("_auth_user_id") == str(user.pk)
+    ]
+    Session.objects.filter(session_key__in=keys).delete()
+    return len(keys)
+
+
+@transaction.atomic
+def account_deactivate(*, actor: User, account: User) -> User:
+    """The account can no longer sign in: its sessions end and its API tokens are deleted."""
+    _check_account(actor, account)
+    if account.pk == actor.pk:
+        raise ValidationError(_("不能停用自己的账号。"))
+    if not account.is_active:
+        raise ValidationError(_("该账号已停用。"))
+    account.is_active = False
+    account.save(update_fields=["is_active"])
+    _sessions_end(account)
+    Token.objects.filter(user=account).delete()
+    _event(actor=actor, target=account, action=AccountAction.DEACTIVATE)
+    return account
+
+
+@transaction.atomic
+def account_reactivate(*, actor: User, account: User) -> User:
+    _check_account(actor, account)
+    if account.is_active:
+        raise ValidationError(_("该账号已是启用状态。"))
+    account.is_active = True
+    account.save(update_fields=["is_active"])
+    _event(actor=actor, target=account, action=AccountAction.REACTIVATE)
+    return account
+
+
+@transaction.atomic
+def account_password_reset(*, actor: User, account: User, password: str) -> User:
+    """Set a temporary password that the user must change at the next login. Their sessions
+    end (the password is part of the session) and their API tokens are deleted."""
+    _check_account(actor, account)
+    if account.pk == actor.pk:
+        raise ValidationError(_("请在“修改密码”页面修改自己的密码。"))
+    try:
+        _account_apply(
+            account, role=account.role, county=account.county, township=account.township, full_name="",
+            password=password,
+        )  # fmt: skip
+    except ValidationError as exc:
+        raise ValidationError({"password1": exc.messages}) from None
+    _sessions_end(account)
+    Token.objects.filter(user=account).delete()
+    _event(actor=actor, target=account, action=AccountAction.PASSWORD_RESET)
+    return account
+
+
+@transaction.atomic
+def password_change(*, user: User, password: str) -> User:
+    """The user's own new password (already confirmed and validated by the form)."""
+    user.set_password(password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    _event(actor=user, target=user, action=AccountAction.PASSWORD_CHANGE)
     return user

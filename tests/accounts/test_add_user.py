@@ -165,3 +165,24 @@ def test_weak_password_does_not_change_existing_user(county):
 def test_empty_stdin(county):
     with pytest.raises(CommandError, match="没有从标准输入读到密码"):
         add_user("e", role="county", password="")
+
+
+@pytest.mark.django_db
+def test_a_password_set_on_the_command_line_must_be_changed_and_is_audited(county):
+    from accounts.models import AccountAction, AccountEvent
+
+    add_user("zhangwei", role="county", name="张伟")
+    user = User.objects.get(username="zhangwei")
+    assert user.must_change_password
+    event = AccountEvent.objects.get()
+    assert (event.actor, event.target, event.action) == (None, user, AccountAction.CREATE)
+
+    user.must_change_password = False
+    user.save()
+    add_user("zhangwei", role="county", name="张伟", password=None)
+    user.refresh_from_db()
+    assert not user.must_change_password  # no new password: nothing to change
+    add_user("zhangwei", role="county", password="Another-pw-2027")
+    user.refresh_from_db()
+    assert user.must_change_password
+    assert AccountEvent.objects.filter(action=AccountAction.PASSWORD_RESET, actor=None).count() == 1

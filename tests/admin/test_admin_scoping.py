@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from rest_framework.authtoken.models import Token
 
-from accounts.models import User
+from accounts.models import AccountEvent, User
 from assessment.models import Assignment, AssignmentKind, Deed
 from cadre.models import Cadre, Status
 from cadre.services import cadre_update
@@ -22,6 +22,7 @@ from common.masking import mask_id_number, mask_phone
 from imports.models import HeaderMapping, ImportRecord
 from mentorship.models import ActivityForm, CountyPolicy, Mentor, MentoringLog, Pairing
 from org.models import County, Seat, Township, Village
+from reports.models import ReportRun
 from subsidies.models import SubsidyAdjustment, SubsidyLine, SubsidyPolicy, SubsidySheet
 from tests.factories import (
     AssignmentFactory,
@@ -45,7 +46,7 @@ from training.models import Attendance, TrainingNeed, TrainingSession
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = ("accounts", "org", "imports", "cadre", "mentorship", "assessment", "training", "subsidies")
+OUR_APPS = ("accounts", "org", "imports", "cadre", "mentorship", "assessment", "training", "subsidies", "reports")
 
 
 @dataclass
@@ -65,6 +66,7 @@ class CountyData:
     kind: AssignmentKind
     assignment: Assignment
     deed: Deed
+    report: ReportRun
     session: TrainingSession
     attendance: Attendance
     need: TrainingNeed
@@ -72,6 +74,7 @@ class CountyData:
     subsidy_sheet: SubsidySheet
     subsidy_line: SubsidyLine
     subsidy_adjustment: SubsidyAdjustment
+    account_event: AccountEvent
 
     def of(self, model):
         """This county's record of a registered model."""
@@ -91,6 +94,7 @@ class CountyData:
             AssignmentKind: self.kind,
             Assignment: self.assignment,
             Deed: self.deed,
+            ReportRun: self.report,
             TrainingSession: self.session,
             Attendance: self.attendance,
             TrainingNeed: self.need,
@@ -98,6 +102,7 @@ class CountyData:
             SubsidySheet: self.subsidy_sheet,
             SubsidyLine: self.subsidy_line,
             SubsidyAdjustment: self.subsidy_adjustment,
+            AccountEvent: self.account_event,
         }[model]
 
 
@@ -134,16 +139,19 @@ def build_county(tag: str, *, staff: User | None = None, phone: str) -> CountyDa
     mapping = HeaderMapping.objects.create(kind="roster", township=township, header=f"{tag}类型", field="source")
     kind = AssignmentKindFactory(county=county, name=f"{tag}专班")
     deed = DeedFactory(assignment=AssignmentFactory(cadre=cadre, kind=kind, created_by=staff))
+    report = ReportRun.objects.create(kind="summary", month=dt.date(2026, 5, 1), county=county, township=township)
     session = TrainingSessionFactory(county=county, title=f"{tag}县月度培训", created_by=staff)
     attendance = AttendanceFactory(session=session, cadre=cadre, note=f"{tag}出勤")
     need = TrainingNeedFactory(session=session, cadre=cadre, details=f"{tag}需求")
     subsidy = build_county_subsidies(county, township, village, cadre, staff)
+    account_event = AccountEvent.objects.create(actor=staff, target=staff, action="update")
     return CountyData(
         **subsidy,
         county=county, township=township, village=village, seat=village.seats.order_by("post").first(),
         cadre=cadre, staff=staff, mentor=mentor, pairing=pairing, log=log, policy=policy,
         roster_import=roster_import, mapping=mapping, kind=kind, assignment=deed.assignment, deed=deed,
-        session=session, attendance=attendance, need=need,
+        report=report,
+        session=session, attendance=attendance, need=need, account_event=account_event,
     )  # fmt: skip
 
 
@@ -355,7 +363,8 @@ class TestDeleting:
     @pytest.mark.parametrize(
         "model",
         [Pairing, MentoringLog, CountyPolicy, ImportRecord, HeaderMapping, Assignment, Deed, TrainingSession,
-         Attendance, TrainingNeed, SubsidyPolicy, SubsidySheet, SubsidyLine, SubsidyAdjustment],
+         Attendance, TrainingNeed, SubsidyPolicy, SubsidySheet, SubsidyLine, SubsidyAdjustment,
+         AccountEvent],
     )  # fmt: skip
     def test_records_with_their_own_pages_are_view_only_even_for_superusers(self, as_root, b, model):
         assert as_root.get(url(model, "add")).status_code == 403

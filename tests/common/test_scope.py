@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.apps import apps
 
-from accounts.models import Role
+from accounts.models import AccountEvent, Role
 from assessment.models import (
     Assessment,
     AssessmentYear,
@@ -87,6 +87,7 @@ def _county_data(name: str, seq: int) -> dict:
         sheet=sheet, cadre=pairing.cadre, township=township, amount=-100, reason="多发", created_by=staff
     )
     report = ReportRun.objects.create(kind="subsidy", month=dt.date(2026, 5, 1), county=county, township=township)
+    account_event = AccountEvent.objects.create(actor=staff, target=staff, action="update")
     return {
         County: county,
         Township: township,
@@ -118,6 +119,7 @@ def _county_data(name: str, seq: int) -> dict:
         SubsidyAdjustment: adjustment,
         ReportRun: report,
         apps.get_model("accounts", "User"): staff,
+        AccountEvent: account_event,
         "township": township,
     }
 

@@ -63,7 +63,7 @@ class Command(BaseCommand):
             unit_text = f"{user.county.name}{unit_text}"
         action = "已更新" if existed else "已创建"
         person = f"（{user.last_name}{user.first_name}）" if user.last_name or user.first_name else ""
-        password_text = "密码已设置" if password is not None else "密码未修改"
+        password_text = "密码已设置（该用户首次登录时须修改）" if password is not None else "密码未修改"
         self.stdout.write(
             self.style.SUCCESS(
                 f"{action}用户 {user.username}{person}：角色 {Role(user.role).label}，"
