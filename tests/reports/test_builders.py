@@ -5,6 +5,7 @@ a native chart, the frozen header and the print setup."""
 import contextlib
 import datetime as dt
 import re
+import zipfile
 import zlib
 from decimal import Decimal
 from pathlib import Path
@@ -99,6 +100,12 @@ class TestSummary:
         assert values["按政治面貌"]["中共党员"] == 1 and values["按政治面貌"]["入党积极分子"] == 1
         assert values["按来源"]["退伍军人"] == 1
         assert len(structure._charts) == 2  # tiers (pie) and education (bar)
+        # Printed: no chart is anchored in the rows repeated on every page (title, subtitle,
+        # header), and 按学历 starts the second page beside its bar chart.
+        pie, bar = structure._charts
+        education = next(r for r in range(1, structure.max_row + 1) if structure.cell(r, 1).value == "按学历")
+        assert pie.anchor._from.row == 3 and bar.anchor._from.row == education - 1  # 0-based rows
+        assert [b.id for b in structure.row_breaks.brk] == [education - 1]  # break after the row before it
 
         below = book["低于最低人数的村"]
         assert rows(below) == [
@@ -184,6 +191,14 @@ class TestTraining:
 
 
 class TestSubsidy:
+    def test_the_chart_shows_whole_yuan_with_separators(self, tiny, sheet):
+        """ "114,400" on the bars and the axis, not "114400.00" and "140000"."""
+        run = build("subsidy", tiny)
+        with zipfile.ZipFile(run.file.path) as archive:
+            charts = [archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) == 1
+        assert charts[0].count('formatCode="#,##0"') == 2  # data labels and value axis
+
     def test_county(self, tiny, sheet):
         run = build("subsidy", tiny)
         book = book_of(run)
