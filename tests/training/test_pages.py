@@ -157,6 +157,13 @@ def test_the_training_tables_stack_on_a_phone(login, county_user, session, cadre
     assert "table-stack" in needs and 'data-label="需求主题"' in needs
 
 
+def test_a_session_still_to_come_says_so_instead_of_zero_attendance(login, county_user, county, session):
+    TrainingSessionFactory(county=county, created_by=county_user, title="下月培训",
+                           date=dt.date.today() + dt.timedelta(days=20))  # fmt: skip
+    html = login(county_user).get(reverse("training:session-list")).content.decode()
+    assert html.count("尚未举行") == 1  # the past session shows its counts
+
+
 def test_the_admin_shows_need_topics_in_chinese(client, county_user, session, cadre):
     TrainingNeed.objects.create(session=session, cadre=cadre, topics=["ecommerce", "law"], recorded_by=county_user)
     client.force_login(UserFactory(username="root", county=None, is_staff=True, is_superuser=True))
