@@ -17,9 +17,15 @@ from org.services import may_manage_seats, seat_holder_assign
 
 from .models import Status
 from .org_forms import SeatAssignForm, SeatEndForm, SeatPromoteForm
-from .org_selectors import promotable_reserves, township_overview_totals, village_seat_terms
+from .org_selectors import (
+    promotable_reserves,
+    township_overview,
+    township_overview_totals,
+    township_villages,
+    village_seat_terms,
+)
 from .org_services import seat_incumbency_end, seat_reserve_promote
-from .selectors import cadre_list, township_overview, township_villages
+from .selectors import cadre_list
 
 
 class OrgOverviewView(TemplateView):

@@ -24,12 +24,24 @@ def test_the_overview_has_a_totals_row_counted_by_the_database(
     cadre_change_status(
         user=county_user, cadre=village.cadres.get(name="退出者"), to=Status.LEFT, on=timezone.localdate(), reason="x"
     )
+    seated = CadreFactory(village=village, name="进两委")
+    cadre_change_status(
+        user=county_user, cadre=seated, to=Status.SEATED, on=timezone.localdate(), seat=village.seats.first()
+    )
     response = login(county_user).get(reverse("org:overview"))
-    seats = village.seats.count() + other_village.seats.count()
-    assert response.context["totals"] == {"townships": 2, "villages": 2, "reserves": 2, "vacant_seats": seats}
+    seats = village.seats.count() + other_village.seats.count() - 1
+    assert response.context["totals"] == {
+        "townships": 2,
+        "villages": 2,
+        "reserves": 2,  # in the pool: 储备中 and 重点培养, not the seated one nor the one who left
+        "seated": 1,
+        "vacant_seats": seats,
+    }
+    rows = {t.name: (t.reserve_count, t.seated_count) for t in response.context["townships"]}
+    assert rows == {"白水镇": (1, 1), "龙山乡": (1, 0)}
     html = response.content.decode()
     assert "合计" in html and "2个乡镇(街道)" in html
-    assert "“在册后备干部”指尚未退出的人员" in html
+    assert "“在册后备干部”指仍在后备队伍中的人员（储备中、重点培养）" in html
 
 
 def test_a_township_secretary_sees_only_their_own_totals(login, township_secretary, cadre, other_cadre):
