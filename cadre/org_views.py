@@ -7,6 +7,7 @@ is shown on a confirmation page before it is made."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
@@ -68,6 +69,10 @@ class VillageDetailView(TemplateView):
         }
 
 
+def _day(day):
+    return date_format(day, "Y年n月j日")
+
+
 class _DryRun(Exception):
     pass
 
@@ -80,6 +85,7 @@ class SeatActionView(ServiceFormMixin, FormView):
 
     template_name = "org/seat_action.html"
     title = ""
+    needs_vacant = True  # the action fills a vacant seat (or, False, ends a term)
 
     def dispatch(self, request, *args, **kwargs):
         self.seat = selectors.seat_get(user=request.user, pk=kwargs["pk"])
@@ -91,7 +97,13 @@ class SeatActionView(ServiceFormMixin, FormView):
         raise NotImplementedError
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "seat": self.seat, "title": self.title}
+        vacant = self.seat.current_holder is None
+        return {
+            **super().get_context_data(**kwargs),
+            "seat": self.seat,
+            "title": self.title,
+            "wrong_state": vacant != self.needs_vacant,
+        }
 
     def form_valid(self, form):
         step = self.request.POST.getlist("confirmed")
@@ -127,7 +139,7 @@ class SeatAssignView(SeatActionView):
     def summary(self, data):
         return [
             _("登记 %(name)s 为 %(seat)s，任职时间 %(since)s。")
-            % {"name": data["name"].strip(), "seat": self.seat.post_label, "since": data["since"].isoformat()},
+            % {"name": data["name"].strip(), "seat": self.seat.post_label, "since": _day(data["since"])},
             _("此人不在后备干部花名册中；如从本村后备干部中选任，请返回选择“从后备干部选任”。"),
         ]
 
@@ -138,13 +150,14 @@ class SeatAssignView(SeatActionView):
 class SeatEndView(SeatActionView):
     form_class = SeatEndForm
     title = _("办理离任")
+    needs_vacant = False
 
     def summary(self, data):
         lines = [
             _("%(name)s 自 %(on)s 起不再担任 %(seat)s（原因：%(reason)s），该职位变为空缺。")
             % {
                 "name": self.seat.current_holder,
-                "on": data["on"].isoformat(),
+                "on": _day(data["on"]),
                 "seat": self.seat.post_label,
                 "reason": data["reason"].strip(),
             }
@@ -172,7 +185,7 @@ class SeatPromoteView(SeatActionView):
     def summary(self, data):
         return [
             _("%(name)s 自 %(on)s 起担任 %(seat)s。")
-            % {"name": data["cadre"].name, "on": data["on"].isoformat(), "seat": self.seat.post_label},
+            % {"name": data["cadre"].name, "on": _day(data["on"]), "seat": self.seat.post_label},
             _("其状态将变更为“已进入两委”，不再占用后备储备名额；正在进行的导师结对随之结束。"),
         ]
 

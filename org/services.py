@@ -144,9 +144,14 @@ def ensure_may_manage_seat(*, user: ScopedUser, seat: Seat) -> None:
 
 
 def _locked_seat(seat: Seat) -> Seat:
-    # The same lock the registry takes to seat a reserve (cadre.services._seat_take): all
-    # who fill or empty this seat queue here and then read its holder fresh.
-    return Seat.objects.select_for_update().get(pk=seat.pk)
+    """The seat, locked and read fresh: the same lock the registry takes to seat a reserve
+    (cadre.services._seat_take), so all who fill or empty this seat queue here. A seat whose
+    holder was written without a history record (bulk loads) first gets one of its state as
+    it stands, so that the term about to end keeps its start in the history."""
+    seat = Seat.objects.select_for_update().get(pk=seat.pk)
+    if seat.holder_name and not Seat.history.filter(id=seat.pk).exists():
+        Seat.history.bulk_history_create([seat], default_change_reason=_("此前登记的现任"))
+    return seat
 
 
 @transaction.atomic

@@ -227,6 +227,16 @@ class TestVillagePage:
         assert (row.current.name, row.past) == ("老书记", [])
         assert "暂无离任记录" in response.content.decode()
 
+    def test_a_holder_loaded_without_history_keeps_their_term_when_it_ends(self, login, county_user, village, seat):
+        Seat.objects.filter(pk=seat.pk).update(holder_name="老书记", holder_since=EARLY)  # a bulk load
+        seat_holder_end(user=county_user, seat=seat, on=dt.date(2024, 6, 30), reason="换届离任")
+        response = _village_page(login(county_user), village)
+        (row,) = [r for r in response.context["seat_terms"] if r.seat == seat]
+        assert row.current is None
+        assert [(t.name, t.since, t.until, t.reason) for t in row.past] == [
+            ("老书记", EARLY, dt.date(2024, 6, 30), "换届离任")
+        ]
+
     @pytest.mark.parametrize("terms", [0, 6])
     def test_the_page_costs_the_same_whatever_the_past(
         self, login, county_user, village, seat, terms, django_assert_num_queries
@@ -249,7 +259,7 @@ class TestConfirmation:
         assert "登记现任" in client.get(url).content.decode()
         data = {"name": "周建国", "since": "2021-01-05"}
         page = client.post(url, data).content.decode()
-        assert "请确认" in page and "登记 周建国 为 村(居)委会主任，任职时间 2021-01-05。" in page
+        assert "请确认" in page and "登记 周建国 为 村(居)委会主任，任职时间 2021年1月5日。" in page
         assert _holder(seat) == (None, None)
         back = client.post(url, {**data, "confirmed": ["1", "0"]})
         assert "请确认" not in back.content.decode() and back.context["form"]["name"].value() == "周建国"
@@ -285,7 +295,7 @@ class TestConfirmation:
         url = reverse("org:seat-end", args=[seat.pk])
         data = {"on": "2025-01-01", "reason": "辞职"}
         page = client.post(url, data).content.decode()
-        assert "赵强 自 2025-01-01 起不再担任 村(居)委会主任（原因：辞职）" in page and "已退出" in page
+        assert "赵强 自 2025年1月1日 起不再担任 村(居)委会主任（原因：辞职）" in page and "已退出" in page
         assert Cadre.objects.get(pk=reserve.pk).status == Status.SEATED
         client.post(url, {**data, "confirmed": "1"})
         assert Cadre.objects.get(pk=reserve.pk).status == Status.LEFT
