@@ -25,7 +25,7 @@ def record_current_holders(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('org', '0001_initial'),
+        ('org', '0002_county_min_reserves_per_village'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
