@@ -1,16 +1,14 @@
 import datetime as dt
 from typing import Any
 
-from django.db.models import Case, CharField, Count, F, Field, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, CharField, Count, F, Field, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import ModelChange
 
 from accounts.models import User
 from common.scope import Scope
-from org import selectors as org_selectors
-from org.models import Seat, Township, Village
+from org.models import Village
 
 from .models import (
     COLLEGE_OR_ABOVE,
@@ -96,41 +94,6 @@ def _display(field: Field, value: Any, names: dict[tuple[str, Any], str]) -> Any
     if getattr(field, "choices", None):
         return dict(field.flatchoices).get(value, value)
     return value
-
-
-# The organization tree as the registry sees it: reserves and vacancies per unit.
-
-
-def township_overview(*, user: User) -> QuerySet[Township]:
-    """Townships in scope with their village, reserve and vacant-seat counts (one query)."""
-    return (
-        org_selectors.township_list(user=user)
-        .annotate(
-            village_count=Count("villages", distinct=True),
-            reserve_count=Count(
-                "villages__cadres",
-                filter=~Q(villages__cadres__status=Status.LEFT),
-                distinct=True,
-            ),
-            vacant_seat_count=_vacant_seats("village__township"),
-        )
-        .order_by("county__name", "name")
-    )
-
-
-def _vacant_seats(path: str) -> Coalesce:
-    """A subquery counting the vacant seats under the row; ``path`` leads from a seat to it."""
-    vacant = Seat.objects.vacant().filter(**{path: OuterRef("pk")}).order_by().values(path).annotate(n=Count("pk"))
-    return Coalesce(Subquery(vacant.values("n")), 0)
-
-
-def township_villages(*, township: Township) -> QuerySet[Village]:
-    """Villages of a township with reserve and vacancy counts."""
-    return township.villages.annotate(
-        reserve_count=Count("cadres", filter=~Q(cadres__status=Status.LEFT), distinct=True),
-        seat_count=Count("seats", distinct=True),
-        vacant_seat_count=_vacant_seats("village"),
-    ).order_by("name")
 
 
 # The monthly reports ---------------------------------------------------------------------
