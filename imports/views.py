@@ -73,7 +73,9 @@ class UploadForm(BootstrapFormMixin, forms.Form):
     def full_clean(self) -> None:
         super().full_clean()
         if self.is_bound and self._errors and self.files.get(self.add_prefix("file")):
-            self.add_error(None, _("请重新选择文件后再上传（浏览器不会保留已选择的文件）。"))
+            self._errors.setdefault("file", self.error_class()).append(
+                _("请重新选择文件后再上传（浏览器不会保留已选择的文件）。")
+            )
 
 
 class ImportUploadView(WriteRequiredMixin, View):
@@ -244,4 +246,6 @@ def import_file_download(request: HttpRequest, pk) -> FileResponse:
     """The uploaded file as it was uploaded, while it is kept (until it is imported, refused
     or expires); 404 outside the user's scope or once it is deleted. Never a media URL."""
     record, handle = selectors.import_record_file(user=request.user, pk=pk)
-    return FileResponse(handle, as_attachment=True, filename=record.filename)
+    response = FileResponse(handle, as_attachment=True, filename=record.filename)
+    response["Cache-Control"] = "private, no-store"  # personal data: no copy in a shared cache
+    return response

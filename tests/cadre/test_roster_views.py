@@ -150,6 +150,9 @@ class TestUploadAndConfirm:
         with django_capture_on_commit_callbacks(execute=True):
             html = _upload(login(county_user), path).content.decode()
         assert "身份证号应为18位，实际为16位（表中填写为“4311211995031410”）" in html
+        # At phone width the rows are stacked, the error under the name at full width.
+        phone = html[html.index('id="preview-rows"') : html.index("</ul>", html.index('id="preview-rows"'))]
+        assert "（表中填写为“4311211995031410”）" in phone
 
     def test_county_staff_follow_a_township_preview_but_only_its_uploader_confirms_it(
         self, login, county_user, township_secretary, tmp_path, village, django_capture_on_commit_callbacks
