@@ -139,10 +139,20 @@ def _plan(sheet: ParsedSheet, *, user: User, report: ImportReport) -> Plan:
         current = existing.get(number)
         if current is not None:
             township_id, county_id = current.pop("_township_id"), current.pop("_county_id")
+            place = f"{current.pop('_township')}{current.pop('_village')}"
             if township_id not in allowed_townships:
                 # Only as much as the user may see: nothing of a reserve outside their
                 # scope, not even the name.
                 parsed.error("id_number", _registered_elsewhere(user, county_id))
+            elif values.get("name") and values["name"] != current["name"]:
+                # Another person's number (a typo, most likely): whose it is and where, both
+                # visible to this user; overwriting that reserve with this row would be wrong.
+                parsed.error(
+                    "id_number",
+                    _("该身份证号已登记为%(name)s（%(place)s），与本行姓名“%(row_name)s”不一致；请核对身份证号，"
+                      "如确为同一人改名，请先在该后备干部的页面修改姓名")
+                    % {"name": current["name"], "place": place, "row_name": values["name"]},
+                )  # fmt: skip
         if parsed.errors:
             continue
         if current is None:
@@ -184,11 +194,11 @@ def _existing(numbers: set[str]) -> dict[str, dict]:
     numbers = sorted(numbers)
     for start in range(0, len(numbers), BATCH):
         chunk = numbers[start : start + BATCH]
-        rows = Cadre.objects.filter(id_number__in=chunk).values_list(
-            *fields, "village__township_id", "village__township__county_id"
-        )
+        extra = {"_township_id": "village__township_id", "_county_id": "village__township__county_id",
+                 "_township": "village__township__name", "_village": "village__name"}  # fmt: skip
+        rows = Cadre.objects.filter(id_number__in=chunk).values_list(*fields, *extra.values())
         for row in rows:
-            record = dict(zip([*fields, "_township_id", "_county_id"], row, strict=True))
+            record = dict(zip([*fields, *extra], row, strict=True))
             found[record["id_number"]] = record
     return found
 

@@ -771,6 +771,21 @@ class TestTownshipSecretary:
         assert (theirs.village, theirs.phone) == (other_village, "13700000000")
         assert history_count() == histories
 
+    @pytest.mark.parametrize("who", ["county_user", "township_secretary"])
+    def test_an_id_number_of_another_reserve_in_scope_says_whose_and_where(self, request, tmp_path, village, who):
+        theirs = CadreFactory(village=village, name="赵强", id_number=number(seq=105), phone="13700000000")
+        path = write_roster(tmp_path / "花名册.xlsx", [person(seq=101), person(seq=105, name="王小芳")])
+
+        report = run(path, request.getfixturevalue(who))
+
+        assert errors(report) == [
+            "第4行 身份证号: 该身份证号已登记为赵强（白水镇枫树村），与本行姓名“王小芳”不一致；请核对身份证号，"
+            "如确为同一人改名，请先在该后备干部的页面修改姓名"
+        ]
+        assert not report.applied
+        theirs.refresh_from_db()
+        assert (theirs.name, theirs.phone) == ("赵强", "13700000000")
+
     def test_an_id_number_registered_in_another_county(self, tmp_path, county_user, village):
         elsewhere = VillageFactory(township=TownshipFactory(county=CountyFactory(name="绿水县"), name="远山镇"))
         CadreFactory(village=elsewhere, name="赵敏", id_number=number(seq=102))
