@@ -2,7 +2,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, DateField, Exists, F, Func, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -210,3 +211,43 @@ def county_mentee_limits(*, user: User) -> dict[int, int]:
         .distinct()
     )
     return limits
+
+
+# The monthly reports ---------------------------------------------------------------------
+
+
+class _AddMonths(Func):
+    """``date + n months`` in PostgreSQL, clamped to the end of a shorter month like
+    ``dates.add_months``: (date + make_interval(months => n))::date."""
+
+    arg_joiner = " + make_interval(months => "
+    template = "((%(expressions)s)))::date"
+    output_field = DateField()
+
+
+def report_pairing_counts(*, scope: Scope, as_of: dt.date) -> dict[int, dict[str, int]]:
+    """Per township id: pairings active on ``as_of`` and, of those, how many missed a
+    required activity form by then (the rule of ``overdue_pairings``, counted in the
+    database: the last activity of the form, or the pairing's start, plus the form's
+    interval, before ``as_of``)."""
+    last = (
+        MentoringLog.objects.filter(pairing=OuterRef(OuterRef("pk")), form=OuterRef("form"), date__lte=as_of)
+        .order_by()
+        .values("pairing")
+        .annotate(last=Max("date"))
+        .values("last")
+    )
+    missed = (
+        FormRequirement.objects.filter(policy__county=OuterRef("cadre__village__township__county"))
+        .annotate(due=_AddMonths(Coalesce(Subquery(last), OuterRef("started_on")), F("every_months")))
+        .filter(due__lt=as_of)
+    )
+    rows = (
+        Pairing.objects.visible_to(scope)
+        .filter(started_on__lte=as_of)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=as_of))
+        .order_by()
+        .values("cadre__village__township_id")
+        .annotate(active=Count("pk"), overdue=Count("pk", filter=Exists(missed)))
+    )
+    return {row.pop("cadre__village__township_id"): row for row in rows}
