@@ -231,6 +231,12 @@ class ImportHistoryView(FilterView):
     def get_queryset(self):
         return selectors.import_record_list(user=self.request.user)
 
+    def paginate_queryset(self, queryset, page_size):
+        """A page past the end (an old link, ?page=999) shows the last page, not a 404."""
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.copy()

@@ -162,6 +162,8 @@ class TestFilters:
         first, second = client.get(HISTORY), client.get(HISTORY, {"page": 2})
         assert len(first.context["records"]) == 30 and len(second.context["records"]) == 1
         assert not _shown(first) & _shown(second)
+        assert _shown(client.get(HISTORY, {"page": 999})) == _shown(second)  # the last page
+        assert _shown(client.get(HISTORY, {"page": "x"})) == _shown(first)
 
 
 class TestDownload:
