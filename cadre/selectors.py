@@ -104,9 +104,7 @@ def in_pool_on(day: dt.date, path: str = "") -> Q:
     """在册 on ``day``, the one meaning every page and report uses: listed by then (entered
     the pool), and neither seated in the two committees nor left by then."""
     return (
-        Q(**{f"{path}entered_on__lte": day})
-        & ~Q(**{f"{path}left_on__lte": day})
-        & ~Q(**{f"{path}seated_on__lte": day})
+        Q(**{f"{path}entered_on__lte": day}) & ~Q(**{f"{path}left_on__lte": day}) & ~Q(**{f"{path}seated_on__lte": day})
     )
 
 
