@@ -58,6 +58,23 @@ class PairingEndForm(BootstrapFormMixin, forms.Form):
         self.fields["ended_on"].initial = timezone.localdate()
 
 
+class PairingUpdateForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Pairing
+        fields = ("started_on", "planned_end_on", "goals")
+        widgets = {
+            "started_on": DateInput(),
+            "planned_end_on": DateInput(),
+            "goals": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class WithdrawForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("撤回原因"), max_length=200, help_text=_("例如：日期填错、重复录入、记到了别的结对")
+    )
+
+
 class MentoringLogForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = MentoringLog
@@ -66,7 +83,8 @@ class MentoringLogForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["date"].initial = timezone.localdate()
+        if not self.instance.pk:
+            self.fields["date"].initial = timezone.localdate()
         self.fields["attachment"].help_text = gettext("可选，支持 %(types)s，不超过10MB") % {
             "types": "、".join(sorted(ATTACHMENT_TYPES))
         }

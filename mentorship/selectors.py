@@ -59,6 +59,19 @@ def mentoring_log_list(*, user: User) -> QuerySet[MentoringLog]:
     )
 
 
+def mentoring_log_get(*, user: User, pk: int | str) -> MentoringLog:
+    """One entry, withdrawn or not, if the user may see its pairing."""
+    return get_object_or_404(
+        MentoringLog.with_withdrawn.visible_to(user).select_related("pairing__cadre__village", "pairing__mentor"),
+        pk=pk,
+    )
+
+
+def pairing_log_history(*, pairing: Pairing) -> QuerySet[MentoringLog]:
+    """The pairing's whole log for its page, withdrawn entries included (they are marked)."""
+    return MentoringLog.with_withdrawn.filter(pairing=pairing).select_related("created_by", "withdrawn_by")
+
+
 CADRE_PAGE_LOGS = 10
 
 

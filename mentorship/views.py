@@ -17,7 +17,15 @@ from imports.views import ImportUploadView, attachment
 
 from . import selectors, services
 from .filters import MentorFilter
-from .forms import MentorForm, MentoringLogForm, PairingEndForm, PairingForm, PolicyForm
+from .forms import (
+    MentorForm,
+    MentoringLogForm,
+    PairingEndForm,
+    PairingForm,
+    PairingUpdateForm,
+    PolicyForm,
+    WithdrawForm,
+)
 from .importing import MENTOR_IMPORTER, mentor_template
 
 
@@ -141,11 +149,15 @@ class PairingDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         pairing = kwargs.get("pairing") or self.get_pairing()
-        writable = can_write(self.request.user) and pairing.is_active
+        may_write = can_write(self.request.user)
+        writable = may_write and pairing.is_active
+        logs = list(selectors.pairing_log_history(pairing=pairing))
         return {
             **super().get_context_data(**kwargs),
             "pairing": pairing,
-            "logs": pairing.logs.select_related("created_by"),
+            "logs": logs,
+            "log_count": sum(1 for log in logs if not log.is_withdrawn),
+            "can_write": may_write,
             "log_form": kwargs.get("log_form") or (MentoringLogForm() if writable else None),
             "end_form": kwargs.get("end_form") or (PairingEndForm() if writable else None),
         }
@@ -156,6 +168,9 @@ class PairingDetailView(TemplateView):
         pairing = self.get_pairing()
         if "end" in request.POST:
             form = PairingEndForm(request.POST)
+            if form.is_valid() and request.POST.get("confirm") != "1":
+                # First step: say what ending it will do; only the confirmed post ends it.
+                return self.render_to_response(self.get_context_data(pairing=pairing, end_form=form, confirm_end=True))
             if form.is_valid():
                 try:
                     services.pairing_end(user=request.user, pairing=pairing, ended_on=form.cleaned_data["ended_on"],
@@ -174,6 +189,76 @@ class PairingDetailView(TemplateView):
             except ValidationError as exc:
                 add_service_errors(form, exc)
         return self.render_to_response(self.get_context_data(pairing=pairing, log_form=form))
+
+
+class PairingUpdateView(WriteRequiredMixin, ServiceFormMixin, FormView):
+    """Correct a pairing's details."""
+
+    template_name = "mentorship/pairing_update.html"
+    form_class = PairingUpdateForm
+
+    def get_pairing(self):
+        if not hasattr(self, "_pairing"):
+            self._pairing = selectors.pairing_get(user=self.request.user, pk=self.kwargs["pk"])
+        return self._pairing
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_pairing()}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "pairing": self.get_pairing()}
+
+    def perform(self, form):
+        return services.pairing_update(user=self.request.user, pairing=self.get_pairing(), data=form.cleaned_data)
+
+    def success_message(self, pairing):
+        return _("已更正结对信息。")
+
+
+class MentoringLogObjectMixin:
+    def get_log(self):
+        if not hasattr(self, "_log"):
+            self._log = selectors.mentoring_log_get(user=self.request.user, pk=self.kwargs["pk"])
+            if self._log.is_withdrawn:
+                raise Http404(_("该帮带记录已撤回。"))
+        return self._log
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "log": self.get_log(), "pairing": self.get_log().pairing}
+
+    def success_url_for(self, log):
+        return log.pairing.get_absolute_url()
+
+
+class MentoringLogUpdateView(WriteRequiredMixin, MentoringLogObjectMixin, ServiceFormMixin, FormView):
+    """Correct a mentoring log entry."""
+
+    template_name = "mentorship/log_form.html"
+    form_class = MentoringLogForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_log()}
+
+    def perform(self, form):
+        return services.mentoring_log_update(user=self.request.user, log=self.get_log(), data=form.cleaned_data)
+
+    def success_message(self, log):
+        return _("已更正 %(date)s 的帮带记录。") % {"date": f"{log.date:%Y-%m-%d}"}
+
+
+class MentoringLogWithdrawView(WriteRequiredMixin, MentoringLogObjectMixin, ServiceFormMixin, FormView):
+    """Withdraw a wrong entry, with a reason; the page itself is the confirmation."""
+
+    template_name = "mentorship/log_withdraw.html"
+    form_class = WithdrawForm
+
+    def perform(self, form):
+        return services.mentoring_log_withdraw(
+            user=self.request.user, log=self.get_log(), reason=form.cleaned_data["reason"]
+        )
+
+    def success_message(self, log):
+        return _("已撤回 %(date)s 的帮带记录。") % {"date": f"{log.date:%Y-%m-%d}"}
 
 
 class ComplianceView(TemplateView):
@@ -247,7 +332,7 @@ def mentor_template_download(request):
 
 def mentoring_log_attachment(request, pk):
     """Attachments are personal records: served only to users who may see the pairing."""
-    entry = get_object_or_404(selectors.mentoring_log_list(user=request.user), pk=pk)
+    entry = selectors.mentoring_log_get(user=request.user, pk=pk)
     if not entry.attachment:
         raise Http404(_("没有附件"))
     return FileResponse(

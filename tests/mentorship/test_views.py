@@ -94,7 +94,11 @@ class TestPages:
         assert pairing.logs.get().entered_by == "county"
         detail = client.get(reverse("cadre:detail", args=[cadre.pk])).content.decode()
         assert "导师0" in detail and "谈工作打算" in detail
-        client.post(pairing.get_absolute_url(), {"end": "1", "ended_on": "2026-03-01", "end_reason": "调整结对"})
+        end = {"end": "1", "ended_on": "2026-03-01", "end_reason": "调整结对"}
+        step = client.post(pairing.get_absolute_url(), end)
+        pairing.refresh_from_db()
+        assert pairing.ended_on is None and step.context["confirm_end"]
+        client.post(pairing.get_absolute_url(), {**end, "confirm": "1"})
         pairing.refresh_from_db()
         assert pairing.ended_on == dt.date(2026, 3, 1)
 
