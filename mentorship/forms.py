@@ -3,12 +3,14 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cadre.models import Cadre
 from common.forms import BootstrapFormMixin, DateInput
 from org.selectors import township_list
 
 from .models import ActivityForm, EnteredBy, Mentor, MentoringLog, Pairing
 from .selectors import mentor_list, reserves_without_mentor
 from .services import ATTACHMENT_TYPES
+from .widgets import RemoteSelect
 
 
 class MentorForm(BootstrapFormMixin, forms.ModelForm):
@@ -21,11 +23,18 @@ class MentorForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["township"].queryset = township_list(user=user)
 
 
+def cadre_label(cadre: Cadre) -> str:
+    return f"{cadre.village.township.name} {cadre.village.name} {cadre.name}"
+
+
 class PairingForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Pairing
         fields = ("cadre", "mentor", "started_on", "planned_end_on", "goals")
         widgets = {
+            # searched on the server: the county's reserves and mentors are never all rendered
+            "cadre": RemoteSelect("mentorship:search-cadres", params="free=1"),
+            "mentor": RemoteSelect("mentorship:search-mentors", params="active=1"),
             "started_on": DateInput(),
             "planned_end_on": DateInput(),
             "goals": forms.Textarea(attrs={"rows": 3}),
@@ -34,7 +43,9 @@ class PairingForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cadre"].queryset = reserves_without_mentor(user=user)
-        self.fields["cadre"].label_from_instance = lambda c: f"{c.village.township.name} {c.village.name} {c.name}"
+        self.fields["cadre"].label_from_instance = cadre_label
+        self.fields["cadre"].empty_label = _("请选择…（输入姓名搜索）")
+        self.fields["mentor"].empty_label = _("请选择…（输入姓名搜索）")
         self.fields["mentor"].queryset = mentor_list(user=user).filter(is_active=True)
         self.fields["mentor"].label_from_instance = self.mentor_label
         self.fields["started_on"].initial = timezone.localdate()

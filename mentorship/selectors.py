@@ -1,8 +1,24 @@
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    Func,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -175,6 +191,44 @@ def overdue_pairings(*, user: User | Scope, today: dt.date) -> list[Overdue]:
                 overdue.append(Overdue(pairing, requirement.get_form_display(), last_on, due_on))
     overdue.sort(key=lambda o: (o.pairing.cadre.village.township.name, o.due_on))
     return overdue
+
+
+class AddMonths(Func):
+    """``date + n months`` in PostgreSQL, clamped to the end of a shorter month like
+    ``dates.add_months`` (30 November + 3 months is 28 or 29 February)."""
+
+    output_field = DateField()
+
+    def __init__(self, date: Any, months: int) -> None:
+        super().__init__(date)
+        self.months = int(months)
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(({sql}) + make_interval(months => %s))::date", [*params, self.months]
+
+
+def with_overdue(pairings: QuerySet[Pairing], *, user: User | Scope, today: dt.date) -> QuerySet[Pairing]:
+    """Annotate ``is_overdue`` in the database, with the semantics of ``overdue_pairings``:
+    an active pairing whose last activity of a required form (or its start, if none) is
+    more than that form's months before ``today``. One subquery per required form in scope."""
+    requirements = list(
+        FormRequirement.objects.visible_to(user).values_list("policy__county_id", "form", "every_months")
+    )
+    condition = Q(pk__in=[])
+    forms = sorted({form for _county, form, _months in requirements})
+    for form in forms:
+        last = MentoringLog.objects.filter(pairing=OuterRef("pk"), form=form).order_by("-date").values("date")[:1]
+        pairings = pairings.annotate(**{f"last_{form}": Subquery(last)})
+    for county_id, form, months in requirements:
+        due = AddMonths(Coalesce(F(f"last_{form}"), F("started_on")), months)
+        pairings = pairings.annotate(**{f"due_{county_id}_{form}": due})
+        condition |= Q(cadre__village__township__county_id=county_id, **{f"due_{county_id}_{form}__lt": today})
+    return pairings.annotate(
+        is_overdue=Case(
+            When(Q(ended_on__isnull=True) & condition, then=True), default=False, output_field=BooleanField()
+        )
+    )
 
 
 def compliance_by_township(*, user: User, overdue: list[Overdue]) -> list[dict]:

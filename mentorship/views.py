@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.db.models import Q
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
 from accounts.mixins import WriteRequiredMixin, write_required
@@ -14,9 +15,10 @@ from cadre.selectors import cadre_list
 from common.forms import add_service_errors
 from common.views import ServiceFormMixin
 from imports.views import ImportUploadView, attachment
+from org.selectors import village_list
 
 from . import selectors, services
-from .filters import MentorFilter
+from .filters import MentorFilter, PairingPageFilter
 from .forms import (
     MentorForm,
     MentoringLogForm,
@@ -25,6 +27,7 @@ from .forms import (
     PairingUpdateForm,
     PolicyForm,
     WithdrawForm,
+    cadre_label,
 )
 from .importing import MENTOR_IMPORTER, mentor_template
 
@@ -89,25 +92,27 @@ class MentorFormView(WriteRequiredMixin, ServiceFormMixin, FormView):
         return _("已保存导师 %(name)s。") % {"name": mentor.name}
 
 
-class PairingListView(ListView):
+class PairingListView(FilterView):
+    """Pairings with filters (township, village, mentor, name, state, overdue) and links to
+    the reserve, the mentor and the pairing; whether each is overdue is computed in the
+    database (selectors.with_overdue), so the page's cost does not grow with the county."""
+
     template_name = "mentorship/pairing_list.html"
+    filterset_class = PairingPageFilter
     context_object_name = "pairings"
     paginate_by = 30
 
     def get_queryset(self):
         pairings = selectors.pairing_list(user=self.request.user).order_by(
-            "cadre__village__township__name", "cadre__village__name", "cadre__name", "-started_on"
+            "cadre__village__township__name", "cadre__village__name", "cadre__name", "-started_on", "pk"
         )
-        self.show = self.request.GET.get("show", "active")
-        if self.show == "active":
-            pairings = pairings.filter(ended_on__isnull=True)
-        elif self.show == "ended":
-            pairings = pairings.filter(ended_on__isnull=False)
-        return pairings
+        return selectors.with_overdue(pairings, user=self.request.user, today=timezone.localdate())
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "show": self.show, "query_string": f"show={self.show}",
-                "can_write": can_write(self.request.user)}  # fmt: skip
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return {**context, "query_string": query.urlencode(), "can_write": can_write(self.request.user)}
 
 
 class PairingCreateView(WriteRequiredMixin, ServiceFormMixin, FormView):
@@ -338,3 +343,52 @@ def mentoring_log_attachment(request, pk):
     return FileResponse(
         entry.attachment.open("rb"), as_attachment=True, filename=entry.attachment.name.rsplit("/", 1)[-1]
     )
+
+
+SEARCH_LIMIT = 20
+
+
+def _search_response(rows) -> JsonResponse:
+    return JsonResponse({"results": [{"id": pk, "text": text} for pk, text in rows]})
+
+
+def _search_term(request) -> str:
+    return request.GET.get("q", "").strip()[:50]
+
+
+def search_cadres(request):
+    """Up to 20 reserves in the user's scope whose name (or village) matches ``q``;
+    ``free=1``: only those who may be paired now (no active mentor)."""
+    term = _search_term(request)
+    cadres = (
+        selectors.reserves_without_mentor(user=request.user)
+        if request.GET.get("free") == "1"
+        else cadre_list(user=request.user)
+    )
+    if term:
+        cadres = cadres.filter(Q(name__icontains=term) | Q(village__name__icontains=term))
+    cadres = cadres.order_by("name", "pk")[:SEARCH_LIMIT]
+    return _search_response((c.pk, cadre_label(c)) for c in cadres)
+
+
+def search_mentors(request):
+    """Up to 20 mentors in scope matching ``q`` by name, unit or specialty; ``active=1``:
+    only those in the pool."""
+    term = _search_term(request)
+    mentors = selectors.mentor_list(user=request.user)
+    if request.GET.get("active") == "1":
+        mentors = mentors.filter(is_active=True)
+    if term:
+        mentors = mentors.filter(Q(name__icontains=term) | Q(unit__icontains=term) | Q(specialties__icontains=term))
+    mentors = mentors.order_by("name", "pk")[:SEARCH_LIMIT]
+    return _search_response((m.pk, PairingForm.mentor_label(m)) for m in mentors)
+
+
+def search_villages(request):
+    """Up to 20 villages in scope matching ``q`` by village or township name."""
+    term = _search_term(request)
+    villages = village_list(user=request.user)
+    if term:
+        villages = villages.filter(Q(name__icontains=term) | Q(township__name__icontains=term))
+    villages = villages.order_by("township__name", "name", "pk")[:SEARCH_LIMIT]
+    return _search_response((v.pk, f"{v.township.name} {v.name}") for v in villages)

@@ -1,0 +1,33 @@
+// Searchable selects: every <select data-search-url> becomes a Tom Select that asks the
+// server (at most 20 matches, within the user's scope) as the user types, so a page never
+// renders thousands of options. The form still validates the chosen id on the server.
+(function () {
+  function init(select) {
+    if (select.tomselect || typeof TomSelect === "undefined") return;
+    const url = select.dataset.searchUrl;
+    new TomSelect(select, {
+      valueField: "id",
+      labelField: "text",
+      searchField: [],
+      maxOptions: 20,
+      preload: "focus",
+      loadThrottle: 250,
+      allowEmptyOption: true,
+      placeholder: select.dataset.placeholder || "",
+      load(query, callback) {
+        const sep = url.includes("?") ? "&" : "?";
+        fetch(url + sep + "q=" + encodeURIComponent(query), { credentials: "same-origin" })
+          .then((response) => response.json())
+          .then((data) => { this.clearOptions(); callback(data.results); })
+          .catch(() => callback());
+      },
+      render: {
+        no_results: () => '<div class="no-results">没有匹配项，请换个关键字</div>',
+        loading: () => '<div class="px-2 py-1 text-muted small">搜索中…</div>',
+      },
+    });
+  }
+  document.addEventListener("DOMContentLoaded", () => {
+    document.querySelectorAll("select[data-search-url]").forEach(init);
+  });
+})();
