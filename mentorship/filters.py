@@ -4,6 +4,7 @@ narrowed to the caller's scope, so an id outside it is a 400, never a leak."""
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from cadre.selectors import cadre_list
@@ -129,8 +130,9 @@ class PairingPageFilter(_ScopedFilterSet):
         form = FilterForm
 
     def __init__(self, data=None, *args, **kwargs):
-        if data is not None and not data.get("show"):
-            data = data.copy()
+        # active pairings unless asked otherwise (a bare page load too)
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        if not data.get("show"):
             data["show"] = "active"
         super().__init__(data, *args, **kwargs)
 
