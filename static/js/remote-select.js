@@ -5,15 +5,19 @@
   function init(select) {
     if (select.tomselect || typeof TomSelect === "undefined") return;
     const url = select.dataset.searchUrl;
+    // The empty choice (请选择… / 全部村) becomes the placeholder; an optional select
+    // (a list filter) gets a clear button to go back to it.
+    const empty = select.querySelector('option[value=""]');
     new TomSelect(select, {
+      plugins: select.required ? {} : { clear_button: { title: "清除" } },
       valueField: "id",
       labelField: "text",
       searchField: [],
       maxOptions: 20,
       preload: "focus",
       loadThrottle: 250,
-      allowEmptyOption: true,
-      placeholder: select.dataset.placeholder || "",
+      allowEmptyOption: false,
+      placeholder: empty ? empty.textContent : select.dataset.placeholder || "",
       load(query, callback) {
         const sep = url.includes("?") ? "&" : "?";
         fetch(url + sep + "q=" + encodeURIComponent(query), { credentials: "same-origin" })
