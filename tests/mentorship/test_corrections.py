@@ -21,6 +21,7 @@ from mentorship.services import (
     pairing_update,
     policy_update,
 )
+from tests.queries import REQUEST_TRANSACTION
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 3, 1)
@@ -209,3 +210,57 @@ class TestPages:
         response = login(county_user).post(reverse("cadre:status", args=[cadre.pk]), {"to": "left", "on": "2026-04-01"})
         assert response.context["form"].errors == {"reason": ["请填写退出原因。"]}
         assert not response.context.get("confirming")
+
+
+class TestQueryCounts:
+    """The pages of this change cost the same whatever the number of entries and pairings."""
+
+    @pytest.fixture(params=[2, 12])
+    def busy(self, request, county_user, township, pairing):
+        from tests.factories import CadreFactory, VillageFactory
+
+        policy_update(user=county_user, county_id=township.county_id, mentee_limit=20,
+                      requirements={ActivityForm.TALK: 3})  # fmt: skip
+        village = VillageFactory(township=township)
+        for i in range(request.param):
+            add_log(county_user, pairing, day=DAY + dt.timedelta(days=i))
+            other = new_mentor(county_user, township, name=f"导师{i}", phone=f"1380000{i:04d}")
+            pairing_create(user=county_user, cadre=CadreFactory(village=village), mentor=other, started_on=DAY)
+        return pairing
+
+    def count(self, client, django_assert_num_queries, url, expected, data=None):
+        with django_assert_num_queries(expected + REQUEST_TRANSACTION):
+            response = client.post(url, data) if data is not None else client.get(url)
+        assert response.status_code == 200
+
+    def test_pairing_detail(self, login, county_user, busy, django_assert_num_queries):
+        # session, user, pairing, its whole log (withdrawn too)
+        self.count(login(county_user), django_assert_num_queries, busy.get_absolute_url(), 4)
+
+    def test_end_confirmation_step(self, login, county_user, busy, django_assert_num_queries):
+        data = {"end": "1", "ended_on": "2026-06-01", "end_reason": "调整"}
+        # session, user, pairing, its whole log
+        self.count(login(county_user), django_assert_num_queries, busy.get_absolute_url(), 4, data)
+
+    def test_log_edit_and_withdraw_pages(self, login, county_user, busy, django_assert_num_queries):
+        entry = busy.logs.first()
+        client = login(county_user)
+        # session, user, the entry with its pairing
+        self.count(client, django_assert_num_queries, reverse("mentorship:log-update", args=[entry.pk]), 3)
+        self.count(client, django_assert_num_queries, reverse("mentorship:log-withdraw", args=[entry.pk]), 3)
+        self.count(client, django_assert_num_queries, reverse("mentorship:pairing-update", args=[busy.pk]), 3)
+
+    def test_status_page_and_its_confirmation(self, login, county_user, busy, django_assert_num_queries):
+        client = login(county_user)
+        url = reverse("cadre:status", args=[busy.cadre.pk])
+        # session, user, cadre, vacant seats of the township
+        self.count(client, django_assert_num_queries, url, 4)
+        # session, user, cadre, the active pairing with its mentor, its last log
+        self.count(client, django_assert_num_queries, url, 5, {"to": "left", "on": "2026-06-01", "reason": "外出"})
+
+    @pytest.mark.parametrize("kind", ["cadres", "mentors", "villages"])
+    def test_search_endpoints(self, login, county_user, busy, django_assert_num_queries, kind):
+        client = login(county_user)
+        # session, user, the matches
+        with django_assert_num_queries(3 + REQUEST_TRANSACTION):
+            assert client.get(reverse(f"mentorship:search-{kind}"), {"q": "导", "free": "1"}).status_code == 200
