@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -194,3 +194,33 @@ def advance_candidates(*, user: User, year: AssessmentYear) -> list[dict[str, An
     ):
         seats.setdefault(seat.village_id, []).append(seat)
     return [{"assessment": a, "seats": seats.get(a.cadre.village_id, [])} for a in assessments]
+
+
+# The monthly reports ---------------------------------------------------------------------
+
+
+def report_latest_year(*, county_id: int, month_end: dt.date) -> AssessmentYear | None:
+    """The county's latest assessment year up to the month's year."""
+    return AssessmentYear.objects.filter(county_id=county_id, year__lte=month_end.year).order_by("-year").first()
+
+
+def report_grade_counts(*, scope: Scope, year: AssessmentYear) -> list[tuple[str, int]]:
+    """Assessments of the year by grade, counting only townships whose results the county
+    approved (已审定); every grade listed, zeros included."""
+    approved = Submission.objects.filter(
+        year=year, township=OuterRef("cadre__village__township"), state=SubmissionState.APPROVED
+    )
+    counts = dict(
+        Assessment.objects.visible_to(scope)
+        .filter(year=year, grade__gt="")
+        .filter(Exists(approved))
+        .order_by()
+        .values_list("grade")
+        .annotate(n=Count("pk"))
+    )
+    return [(str(label), counts.get(value, 0)) for value, label in Grade.choices]
+
+
+def report_deeds(*, scope: Scope, month: dt.date, month_end: dt.date) -> QuerySet[Deed]:
+    """Typical deeds (典型事迹) dated in the month."""
+    return Deed.objects.visible_to(scope).filter(date__gte=month, date__lte=month_end).order_by("date", "pk")

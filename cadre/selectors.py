@@ -1,16 +1,28 @@
+import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Field, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, CharField, Count, F, Field, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import ModelChange
 
 from accounts.models import User
+from common.scope import Scope
 from org import selectors as org_selectors
 from org.models import Seat, Township, Village
 
-from .models import Cadre, Status
+from .models import (
+    COLLEGE_OR_ABOVE,
+    PARTY_MEMBERS,
+    YOUNG_AGE_LIMIT,
+    Cadre,
+    Education,
+    PoliticalStatus,
+    Source,
+    Status,
+    Tier,
+)
 
 HISTORY_TYPES = {"+": _("新建"), "~": _("修改"), "-": _("删除")}
 
@@ -119,3 +131,97 @@ def township_villages(*, township: Township) -> QuerySet[Village]:
         seat_count=Count("seats", distinct=True),
         vacant_seat_count=_vacant_seats("village"),
     ).order_by("name")
+
+
+# The monthly reports ---------------------------------------------------------------------
+# Counts for reports/ (a job, no user): each takes a Scope and counts in the database.
+
+
+def report_reserves(*, scope: Scope, month_end: dt.date) -> QuerySet[Cadre]:
+    """Reserves on the roster at the end of the month: listed by then and not left by then."""
+    return (
+        Cadre.objects.visible_to(scope)
+        .filter(entered_on__lte=month_end)
+        .exclude(status=Status.LEFT, left_on__lte=month_end)
+        .order_by()
+    )
+
+
+AGE_BANDS = (("lt30", _("30岁以下")), ("30_34", _("30-34岁")), ("35_39", _("35-39岁")), ("40plus", _("40岁及以上")))
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def age_band(*, month_end: dt.date) -> Case:
+    """The age band at the month's end, computed in the database from birth_date: aged
+    at least N on ``month_end`` means born on or before the same day N years earlier."""
+    return Case(
+        When(birth_date__gt=_years_before(month_end, 30), then=Value("lt30")),
+        When(birth_date__gt=_years_before(month_end, 35), then=Value("30_34")),
+        When(birth_date__gt=_years_before(month_end, 40), then=Value("35_39")),
+        default=Value("40plus"),
+        output_field=CharField(),
+    )
+
+
+def report_reserve_breakdowns(*, scope: Scope, month_end: dt.date) -> dict[str, list[tuple[str, int]]]:
+    """The reserves by tier, status, political status, age band, education and source
+    (every choice listed, zeros included), one grouped query each."""
+    reserves = report_reserves(scope=scope, month_end=month_end)
+    dimensions = {
+        "tier": (F("tier"), Tier.choices),
+        "status": (F("status"), Status.choices),
+        "political_status": (F("political_status"), PoliticalStatus.choices),
+        "age_band": (age_band(month_end=month_end), [(k, str(v)) for k, v in AGE_BANDS]),
+        "education": (F("education"), Education.choices),
+        "source": (F("source"), Source.choices),
+    }
+    result = {}
+    for name, (expression, choices) in dimensions.items():
+        counts = dict(reserves.annotate(key=expression).values_list("key").annotate(n=Count("pk")))
+        result[name] = [(str(label), counts.get(value, 0)) for value, label in choices]
+    return result
+
+
+def report_township_counts(*, scope: Scope, month_end: dt.date) -> dict[int, dict[str, int]]:
+    """Per township id: reserves, under 35, 大专 or above, Party members (incl. probationary)."""
+    young_from = _years_before(month_end, YOUNG_AGE_LIMIT)
+    rows = (
+        report_reserves(scope=scope, month_end=month_end)
+        .values("village__township_id")
+        .annotate(
+            reserves=Count("pk"),
+            young=Count("pk", filter=Q(birth_date__gt=young_from)),
+            college=Count("pk", filter=Q(education__in=COLLEGE_OR_ABOVE)),
+            members=Count("pk", filter=Q(political_status__in=PARTY_MEMBERS)),
+        )
+    )
+    return {row.pop("village__township_id"): row for row in rows}
+
+
+def report_villages_below_minimum(*, scope: Scope, month_end: dt.date) -> QuerySet[Village]:
+    """Villages with fewer reserves than their county's minimum (每村后备干部最低人数), with
+    ``reserve_count`` and ``minimum``; ordered by township and village."""
+    counted = Q(cadres__entered_on__lte=month_end) & ~Q(cadres__status=Status.LEFT, cadres__left_on__lte=month_end)
+    return (
+        Village.objects.visible_to(scope)
+        .annotate(
+            reserve_count=Count("cadres", filter=counted), minimum=F("township__county__min_reserves_per_village")
+        )
+        .filter(reserve_count__lt=F("minimum"))
+        .order_by("township__name", "name")
+    )
+
+
+def report_promotions(*, scope: Scope, month: dt.date, month_end: dt.date) -> QuerySet[Cadre]:
+    """Reserves who entered a two-committee seat in the month (seated_on in it)."""
+    return (
+        Cadre.objects.visible_to(scope)
+        .filter(seated_on__gte=month, seated_on__lte=month_end)
+        .order_by("village__township__name", "village__name", "name")
+    )

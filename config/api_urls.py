@@ -7,6 +7,7 @@ from assessment.api import AssessmentViewSet, AssessmentYearViewSet, AssignmentV
 from cadre.api import CadreViewSet
 from mentorship.api import MentoringLogViewSet, MentorViewSet, PairingViewSet
 from org.api import TownshipViewSet, VillageViewSet
+from reports.api import ReportRunViewSet
 from subsidies.api import SubsidyLineViewSet, SubsidySheetViewSet
 from training.api import AttendanceViewSet, TrainingSessionViewSet
 
@@ -20,6 +21,7 @@ router.register("mentoring-logs", MentoringLogViewSet, basename="mentoring-log")
 router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("assessment-years", AssessmentYearViewSet, basename="assessment-year")
 router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("reports", ReportRunViewSet, basename="report")
 router.register("trainings", TrainingSessionViewSet, basename="training")
 router.register("attendance", AttendanceViewSet, basename="attendance")
 # Lines first: "subsidies/lines/" must not be read as the sheet with id "lines".

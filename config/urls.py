@@ -17,6 +17,7 @@ urlpatterns = [
     path("mentorship/", include("mentorship.urls")),
     path("imports/", include("imports.urls")),
     path("assessment/", include("assessment.urls")),
+    path("reports/", include("reports.urls")),
     path("training/", include("training.urls")),
     path("subsidies/", include("subsidies.urls")),
     path("api/v1/", include("config.api_urls")),

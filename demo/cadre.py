@@ -288,6 +288,7 @@ class CadrePlan:
     seated_on: dt.date | None = None
     left_on: dt.date | None = None
     left_reason: str = ""
+    entered_on: dt.date | None = None  # 列入后备时间, see _entry_dates
 
 
 @dataclass
@@ -377,16 +378,53 @@ def demo_plan() -> DemoPlan:
             reserved = _lifecycle_plan(rng, cadres)
             plan.seats[(township, village)] = _seat_plan(rng, reserved)
             plan.cadres.extend(cadres)
+    _entry_dates(plan.cadres)
     return plan
 
 
+# When the reserves entered the pool (列入后备时间): most at the 2021 village elections, the
+# rest spread over the years since, a few this year (their first subsidy month is a part month).
+ELECTION_ENTRY = (dt.date(2021, 1, 5), dt.date(2021, 4, 30))
+RECENT_ENTRY = (dt.date(2026, 1, 6), dt.date(2026, 6, 20))
+
+
+def _entry_dates(cadres: list[CadrePlan]) -> None:
+    """Each cadre's entry into the pool, from its own random stream (the people stay as they
+    were), before any of its lifecycle dates and after its eighteenth birthday."""
+    rng = random.Random(SEED + 31)
+    for cadre in cadres:
+        birth = cadre.data["birth_date"]
+        earliest = max(dt.date(2018, 3, 1), birth.replace(year=birth.year + 18, day=min(birth.day, 28)))
+        latest = min(d for d in (cadre.key_training_on, cadre.seated_on, cadre.left_on, REFERENCE_DATE) if d)
+        roll = rng.random()
+        if roll < 0.07 and cadre.status == Status.RESERVE:
+            start, end = RECENT_ENTRY
+        elif roll < 0.6:
+            start, end = ELECTION_ENTRY
+        else:
+            start, end = earliest, latest
+        start, end = max(start, earliest), min(end, latest)
+        cadre.entered_on = _date_between(rng, start, end) if start <= end else min(earliest, latest)
+
+
 def _cadre_plan(rng: random.Random, township: str, village: str, used_ids: set[str]) -> CadrePlan:
+    return CadrePlan(township=township, village=village, data=person_data(rng, used_ids))
+
+
+def person_data(
+    rng: random.Random, used_ids: set[str], *, regions=REGION_CODES, today: dt.date = REFERENCE_DATE
+) -> dict:
+    """One reserve cadre's personal data drawn from the pools: a valid ID number (unique
+    among ``used_ids``, which it extends) agreeing with the birth date and gender, an age,
+    education, political status and source mix like the field reports'. Ages and dates are
+    reckoned from ``today``; ``regions`` weighs the ID numbers' region codes. demo.province
+    draws its reserves with it too."""
     male = rng.random() < 0.68
     low, high = _pick(rng, AGE_BANDS)
     age = rng.randint(low, high)
-    birth = REFERENCE_DATE - dt.timedelta(days=int(age * 365.25) + rng.randint(1, 364))
+    birth = today - dt.timedelta(days=int(age * 365.25) + rng.randint(1, 364))
     while True:
-        first17 = f"{_pick(rng, REGION_CODES)}{birth:%Y%m%d}{rng.randrange(0, 500) * 2 + (1 if male else 0):03d}"
+        first17 = f"{_pick(rng, regions)}{birth:%Y%m%d}{rng.randrange(0, 500) * 2 + (1 if male else 0):03d}"
         id_number = first17 + check_digit(first17)
         if id_number not in used_ids:
             used_ids.add(id_number)
@@ -404,10 +442,10 @@ def _cadre_plan(rng: random.Random, township: str, village: str, used_ids: set[s
         party_joined_on = _date_between(
             rng,
             birth + dt.timedelta(days=int(joined_age * 365.25) + 1),
-            REFERENCE_DATE - dt.timedelta(days=400),
+            today - dt.timedelta(days=400),
         )
     elif political == PoliticalStatus.PROBATIONARY:
-        party_joined_on = REFERENCE_DATE - dt.timedelta(days=rng.randint(30, 330))
+        party_joined_on = today - dt.timedelta(days=rng.randint(30, 330))
 
     source = _pick(rng, SOURCES)
     if source == Source.RETURNED_GRADUATE and education not in (
@@ -434,7 +472,7 @@ def _cadre_plan(rng: random.Random, township: str, village: str, used_ids: set[s
         "specialty": specialty,
         "notes": rng.choice(NOTES) if rng.random() < 0.25 else "",
     }
-    return CadrePlan(township=township, village=village, data=data)
+    return data
 
 
 def _lifecycle_plan(rng: random.Random, cadres: list[CadrePlan]) -> set[tuple[int, int]]:
@@ -581,6 +619,7 @@ def load_cadres(demo: CadreDemo, listeners=()) -> CadreResult:
             continue
         village = villages[(cadre_plan.township, cadre_plan.village)]
         cadre = cadre_create(user=admin, data={**cadre_plan.data, "village": village})
+        cadre = _set_entry_date(cadre, cadre_plan.entered_on)
         for listener in listeners:  # while still a reserve: pairings start before any seat
             listener.cadre_created(cadre)
         seat = seats.get((village.pk, *cadre_plan.seat_key)) if cadre_plan.seat_key else None
@@ -589,6 +628,16 @@ def load_cadres(demo: CadreDemo, listeners=()) -> CadreResult:
         result.cadres_created += 1
     result.status_counts = status_counts
     return result
+
+
+def _set_entry_date(cadre: Cadre, entered_on: dt.date) -> Cadre:
+    """The planned entry into the pool: cadre_create enters a new reserve today, as a form
+    does; the demo's reserves entered over the past years, and their record says so from the
+    start (the history's creation record too)."""
+    Cadre.objects.filter(pk=cadre.pk).update(entered_on=entered_on)
+    Cadre.history.filter(id=cadre.pk).update(entered_on=entered_on)
+    cadre.entered_on = entered_on
+    return cadre
 
 
 def _apply_lifecycle(admin: User, cadre: Cadre, plan: CadrePlan, seat: Seat | None) -> Cadre:

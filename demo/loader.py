@@ -22,8 +22,11 @@ from demo import cadre
 from demo.annual import AnnualAssessmentDemo
 from demo.assessment import AssignmentDemo
 from demo.mentorship import MentoringDemo
+from demo.report import ReportDemo
+from demo.subsidy import SubsidyDemo
+from demo.training import TrainingDemo
 
-BUILDERS = (MentoringDemo, AssignmentDemo, AnnualAssessmentDemo)
+BUILDERS = (MentoringDemo, AssignmentDemo, AnnualAssessmentDemo, TrainingDemo, SubsidyDemo, ReportDemo)
 
 
 @dataclass

@@ -1,7 +1,6 @@
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import (
     BooleanField,
@@ -193,42 +192,24 @@ def overdue_pairings(*, user: User | Scope, today: dt.date) -> list[Overdue]:
     return overdue
 
 
-class AddMonths(Func):
-    """``date + n months`` in PostgreSQL, clamped to the end of a shorter month like
-    ``dates.add_months`` (30 November + 3 months is 28 or 29 February)."""
-
-    output_field = DateField()
-
-    def __init__(self, date: Any, months: int) -> None:
-        super().__init__(date)
-        self.months = int(months)
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"(({sql}) + make_interval(months => %s))::date", [*params, self.months]
-
-
-def with_overdue(pairings: QuerySet[Pairing], *, user: User | Scope, today: dt.date) -> QuerySet[Pairing]:
+def with_overdue(pairings: QuerySet[Pairing], *, today: dt.date) -> QuerySet[Pairing]:
     """Annotate ``is_overdue`` in the database, with the semantics of ``overdue_pairings``:
-    an active pairing whose last activity of a required form (or its start, if none) is
-    more than that form's months before ``today``. One subquery per required form in scope."""
-    requirements = list(
-        FormRequirement.objects.visible_to(user).values_list("policy__county_id", "form", "every_months")
+    an active pairing whose last activity of a required form (or its start, if none), plus
+    the form's interval, is before ``today`` (the rule ``report_pairing_counts`` counts)."""
+    last = (
+        MentoringLog.objects.filter(pairing=OuterRef(OuterRef("pk")), form=OuterRef("form"))
+        .order_by()
+        .values("pairing")
+        .annotate(last=Max("date"))
+        .values("last")
     )
-    condition = Q(pk__in=[])
-    forms = sorted({form for _county, form, _months in requirements})
-    for form in forms:
-        last = MentoringLog.objects.filter(pairing=OuterRef("pk"), form=form).order_by("-date").values("date")[:1]
-        pairings = pairings.annotate(**{f"last_{form}": Subquery(last)})
-    for county_id, form, months in requirements:
-        due = AddMonths(Coalesce(F(f"last_{form}"), F("started_on")), months)
-        pairings = pairings.annotate(**{f"due_{county_id}_{form}": due})
-        condition |= Q(cadre__village__township__county_id=county_id, **{f"due_{county_id}_{form}__lt": today})
-    return pairings.annotate(
-        is_overdue=Case(
-            When(Q(ended_on__isnull=True) & condition, then=True), default=False, output_field=BooleanField()
-        )
+    missed = (
+        FormRequirement.objects.filter(policy__county=OuterRef("cadre__village__township__county"))
+        .annotate(due=_AddMonths(Coalesce(Subquery(last), OuterRef("started_on")), F("every_months")))
+        .filter(due__lt=today)
     )
+    overdue = Q(ended_on__isnull=True) & Exists(missed)
+    return pairings.annotate(is_overdue=Case(When(overdue, then=True), default=False, output_field=BooleanField()))
 
 
 def compliance_by_township(*, user: User, overdue: list[Overdue]) -> list[dict]:
@@ -277,3 +258,43 @@ def county_mentee_limits(*, user: User) -> dict[int, int]:
         .distinct()
     )
     return limits
+
+
+# The monthly reports ---------------------------------------------------------------------
+
+
+class _AddMonths(Func):
+    """``date + n months`` in PostgreSQL, clamped to the end of a shorter month like
+    ``dates.add_months``: (date + make_interval(months => n))::date."""
+
+    arg_joiner = " + make_interval(months => "
+    template = "((%(expressions)s)))::date"
+    output_field = DateField()
+
+
+def report_pairing_counts(*, scope: Scope, as_of: dt.date) -> dict[int, dict[str, int]]:
+    """Per township id: pairings active on ``as_of`` and, of those, how many missed a
+    required activity form by then (the rule of ``overdue_pairings``, counted in the
+    database: the last activity of the form, or the pairing's start, plus the form's
+    interval, before ``as_of``)."""
+    last = (
+        MentoringLog.objects.filter(pairing=OuterRef(OuterRef("pk")), form=OuterRef("form"), date__lte=as_of)
+        .order_by()
+        .values("pairing")
+        .annotate(last=Max("date"))
+        .values("last")
+    )
+    missed = (
+        FormRequirement.objects.filter(policy__county=OuterRef("cadre__village__township__county"))
+        .annotate(due=_AddMonths(Coalesce(Subquery(last), OuterRef("started_on")), F("every_months")))
+        .filter(due__lt=as_of)
+    )
+    rows = (
+        Pairing.objects.visible_to(scope)
+        .filter(started_on__lte=as_of)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=as_of))
+        .order_by()
+        .values("cadre__village__township_id")
+        .annotate(active=Count("pk"), overdue=Count("pk", filter=Exists(missed)))
+    )
+    return {row.pop("cadre__village__township_id"): row for row in rows}

@@ -106,7 +106,7 @@ class PairingListView(FilterView):
         pairings = selectors.pairing_list(user=self.request.user).order_by(
             "cadre__village__township__name", "cadre__village__name", "cadre__name", "-started_on", "pk"
         )
-        return selectors.with_overdue(pairings, user=self.request.user, today=timezone.localdate())
+        return selectors.with_overdue(pairings, today=timezone.localdate())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

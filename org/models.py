@@ -11,6 +11,9 @@ from common.scope import ScopedQuerySet
 
 class County(TimeStampedModel):
     name = models.CharField(_("县(区)"), max_length=50, unique=True)
+    min_reserves_per_village = models.PositiveSmallIntegerField(
+        _("每村后备干部最低人数"), default=2, help_text=_("月度综合统计报表列出低于此数的村")
+    )
 
     scope_county_path = ""
     objects = ScopedQuerySet.as_manager()

@@ -56,6 +56,7 @@ class ReportRun(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
     error = models.TextField(_("失败原因"), blank=True)
+    notes = models.CharField(_("说明"), max_length=200, blank=True, help_text=_("如：行数过多，未生成PDF"))
     file = models.FileField(_("Excel文件"), storage=report_storage, upload_to="xlsx/", max_length=200, blank=True)
     pdf = models.FileField(_("PDF文件"), storage=report_storage, upload_to="pdf/", max_length=200, blank=True)
     requested_by = models.ForeignKey(

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Make sure PostgreSQL and Redis answer on 127.0.0.1, starting them, or installing them from
-# Debian's packages, where they do not. Used by scripts/dev.sh, scripts/test.sh and CI.
+# Debian's packages, where they do not; and that the PDF reports' font and libraries are
+# installed. Used by scripts/dev.sh, scripts/test.sh and CI.
 set -euo pipefail
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -40,5 +41,15 @@ if ! redis_up; then
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null
   for _ in $(seq 30); do redis_up && break; sleep 1; done
   redis_up || { echo "Redis 未能启动" >&2; exit 1; }
+fi
+# The subsidy report's PDF (WeasyPrint) needs Pango and a CJK font (Noto Sans CJK SC,
+# found through fontconfig); without them the PDF would show empty boxes for Chinese.
+if ! command -v fc-list >/dev/null || [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then
+  echo "安装中文字体（fonts-noto-cjk）..."
+  apt_install fontconfig fonts-noto-cjk
+fi
+if ! ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0"; then
+  echo "安装 WeasyPrint 所需的 Pango 库 ..."
+  apt_install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 fi
 echo "PostgreSQL 与 Redis 已就绪。"

@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -160,7 +159,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
-    "ENUM_NAME_OVERRIDES": {"CadreStatusEnum": "cadre.models.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "CadreStatusEnum": "cadre.models.Status",
+        "MentorKindEnum": "mentorship.models.MentorKind",
+        "ReportKindEnum": "reports.models.ReportKind",
+        "ReportStatusEnum": "reports.models.RunStatus",
+    },
 }
 
 CELERY_BROKER_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
@@ -172,11 +176,22 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Periodic jobs (run by the `beat` service). Each task is a thin wrapper around a service.
-CELERY_BEAT_SCHEDULE = {
-    # Uploaded rosters are personal data: previews nobody confirmed are deleted hourly.
-    "purge-expired-previews": {"task": "imports.purge_expired_previews", "schedule": crontab(minute=15)},
+# Tasks that may run twice (reports.build) acknowledge late (acks_late, reject_on_worker_lost
+# on the task): a worker killed mid-report leaves the message in Redis, which hands it to
+# another worker after the visibility timeout.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Longer than the longest task (CELERY_TASK_TIME_LIMIT), or a slow report is started twice.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60),
 }
+# Periodic jobs (run by the `beat` service) live in django-celery-beat's tables: the default
+# schedule is written in reports/schedule.py and installed by a migration and by
+# `manage.py install_schedule`; the county changes it in the admin without a deploy.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# Reports (reports/): the subsidy PDF is skipped above this many lines (the xlsx is always made).
+REPORTS_PDF_MAX_LINES = env.int("REPORTS_PDF_MAX_LINES", default=5000)
+# Test-only: seconds to sleep per chunk of rows while building, so a test can kill a worker mid-report.
+REPORTS_TEST_DELAY = env.float("REPORTS_TEST_DELAY", default=0.0)
 
 LOGGING = {
     "version": 1,

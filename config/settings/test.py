@@ -13,7 +13,7 @@ CELERY_BROKER_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/15")
 CELERY_RESULT_BACKEND = CELERY_BROKER_URL
 # Page tests run tasks in-process, as the embedded mode does; tests that need the real
 # thing use the ``celery_worker`` fixture, which turns this off for their duration.
-CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)  # a worker subprocess turns it off
 CELERY_TASK_EAGER_PROPAGATES = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CELERY_BROKER_URL}}
 

@@ -22,6 +22,7 @@ from common.masking import mask_id_number, mask_phone
 from imports.models import HeaderMapping, ImportRecord
 from mentorship.models import ActivityForm, CountyPolicy, Mentor, MentoringLog, Pairing
 from org.models import County, Seat, Township, Village
+from reports.models import ReportRun
 from subsidies.models import SubsidyAdjustment, SubsidyLine, SubsidyPolicy, SubsidySheet
 from tests.factories import (
     AssignmentFactory,
@@ -45,7 +46,7 @@ from training.models import Attendance, TrainingNeed, TrainingSession
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = ("accounts", "org", "imports", "cadre", "mentorship", "assessment", "training", "subsidies")
+OUR_APPS = ("accounts", "org", "imports", "cadre", "mentorship", "assessment", "training", "subsidies", "reports")
 
 
 @dataclass
@@ -65,6 +66,7 @@ class CountyData:
     kind: AssignmentKind
     assignment: Assignment
     deed: Deed
+    report: ReportRun
     session: TrainingSession
     attendance: Attendance
     need: TrainingNeed
@@ -92,6 +94,7 @@ class CountyData:
             AssignmentKind: self.kind,
             Assignment: self.assignment,
             Deed: self.deed,
+            ReportRun: self.report,
             TrainingSession: self.session,
             Attendance: self.attendance,
             TrainingNeed: self.need,
@@ -136,6 +139,7 @@ def build_county(tag: str, *, staff: User | None = None, phone: str) -> CountyDa
     mapping = HeaderMapping.objects.create(kind="roster", township=township, header=f"{tag}类型", field="source")
     kind = AssignmentKindFactory(county=county, name=f"{tag}专班")
     deed = DeedFactory(assignment=AssignmentFactory(cadre=cadre, kind=kind, created_by=staff))
+    report = ReportRun.objects.create(kind="summary", month=dt.date(2026, 5, 1), county=county, township=township)
     session = TrainingSessionFactory(county=county, title=f"{tag}县月度培训", created_by=staff)
     attendance = AttendanceFactory(session=session, cadre=cadre, note=f"{tag}出勤")
     need = TrainingNeedFactory(session=session, cadre=cadre, details=f"{tag}需求")
@@ -146,6 +150,7 @@ def build_county(tag: str, *, staff: User | None = None, phone: str) -> CountyDa
         county=county, township=township, village=village, seat=village.seats.order_by("post").first(),
         cadre=cadre, staff=staff, mentor=mentor, pairing=pairing, log=log, policy=policy,
         roster_import=roster_import, mapping=mapping, kind=kind, assignment=deed.assignment, deed=deed,
+        report=report,
         session=session, attendance=attendance, need=need, account_event=account_event,
     )  # fmt: skip
 

@@ -1,9 +1,10 @@
 import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Count, Max
+from django.db.models import Count, F, Max
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -17,6 +18,9 @@ from mentorship.dates import add_months
 from mentorship.models import ActivityForm, CountyPolicy, Mentor, MentoringLog, MentorKind, Pairing
 from mentorship.selectors import overdue_pairings, reserves_without_mentor
 from org.models import County, Seat, Township, Village
+from reports.models import ReportKind, ReportRun, RunStatus
+from subsidies.models import SheetState, SubsidyAdjustment, SubsidyLine, SubsidyPolicy, SubsidySheet
+from training.models import Attendance, AttendanceStatus, Kind, Level, TrainingNeed, TrainingSession
 
 
 def load_demo() -> str:
@@ -48,6 +52,14 @@ def snapshot():
         "assessments": Assessment.objects.count(),
         "assessment_history": Assessment.history.count(),
         "submissions": dict(Submission.objects.values_list("state").annotate(n=Count("pk")).order_by()),
+        "sessions": TrainingSession.objects.count(),
+        "attendance": Attendance.objects.count(),
+        "needs": TrainingNeed.objects.count(),
+        "policies": SubsidyPolicy.objects.count(),
+        "sheets": dict(SubsidySheet.objects.values_list("state").annotate(n=Count("pk")).order_by()),
+        "lines": SubsidyLine.objects.count(),
+        "adjustments": SubsidyAdjustment.objects.count(),
+        "reports": ReportRun.objects.count(),
     }
 
 
@@ -141,6 +153,9 @@ def test_load_demo_builds_a_realistic_county_once():
 
     _check_mentoring(output)
     _check_annual_assessment(output)
+    _check_training(output)
+    _check_subsidies(output)
+    _check_reports(output)
 
     before = snapshot()
     output = load_demo()
@@ -257,6 +272,74 @@ def _check_annual_assessment(output: str):
     assert advanced.exists() and all(a.cadre.status == Status.KEY_TRAINING for a in advanced)
     assert not Assessment.history.exclude(history_user=admin).exists()
     assert "年度考核" in output
+
+
+def _check_training(output: str):
+    today = timezone.localdate()
+    this_month = today.replace(day=1)
+    sessions = TrainingSession.objects.all()
+    monthly = sessions.filter(kind=Kind.COUNTY_MONTHLY, date__lt=this_month)
+    # A county training in each of the twelve months before this one, with attendance.
+    assert sorted({s.date.replace(day=1) for s in monthly}) == [add_months(this_month, -n) for n in range(12, 0, -1)]
+    assert {Kind.YOUNG_EAGLE, Kind.LEAD_GOOSE} <= set(sessions.values_list("kind", flat=True))
+    assert sessions.filter(level=Level.TOWNSHIP, organizer__isnull=False).exists()
+    for session in sessions.filter(date__lte=today):
+        assert session.attendance.exists(), session
+    attendance = Attendance.objects.all()
+    present = attendance.filter(status=AttendanceStatus.PRESENT).count()
+    assert 0.8 < present / attendance.count() < 0.95
+    assert attendance.filter(status=AttendanceStatus.ABSENT).exists()
+    assert attendance.filter(status=AttendanceStatus.LEAVE).exclude(note="").exists()
+    assert attendance.filter(exam_score__isnull=False).exists()
+    assert not attendance.filter(exam_score__isnull=False).exclude(status=AttendanceStatus.PRESENT).exists()
+    # Only reserves in the pool on the session's day.
+    assert not attendance.filter(cadre__entered_on__gt=F("session__date")).exists()
+    assert not attendance.filter(cadre__seated_on__lte=F("session__date")).exists()
+    assert not attendance.filter(cadre__status=Status.LEFT).exists()
+    # Next month's session gathers needs before its deadline.
+    upcoming = sessions.get(date__gt=today)
+    assert upcoming.needs_deadline < upcoming.date and not upcoming.attendance.exists()
+    assert upcoming.needs.count() > 100
+    assert "培训：培训班次" in output
+
+
+def _check_subsidies(output: str):
+    county = County.objects.get()
+    policies = list(SubsidyPolicy.objects.filter(county=county).order_by("effective_from"))
+    assert [(p.effective_from, p.monthly_amount) for p in policies] == [
+        (dt.date(2026, 1, 1), Decimal("2000.00")),
+        (dt.date(2026, 7, 16), Decimal("2200.00")),
+    ]
+    assert all((p.bonus_excellent, p.bonus_competent, p.bonus_month) == (5000, 3000, 3) for p in policies)
+    last = add_months(timezone.localdate().replace(day=1), -1)
+    sheets = list(SubsidySheet.objects.filter(county=county).order_by("month"))
+    assert [s.month for s in sheets] == [add_months(dt.date(2026, 1, 1), n) for n in range(len(sheets))]
+    assert sheets[-1].month == last
+    assert [s.state for s in sheets[-2:]] == [SheetState.REVIEWED, SheetState.COMPUTED]
+    assert all(s.state == SheetState.LOCKED and s.locked_by for s in sheets[:-2])
+    # July is split by the raise; March pays the bonus by last year's grade.
+    july = SubsidyLine.objects.filter(sheet__month=dt.date(2026, 7, 1), days=31)
+    assert july.exists() and all(line.base == Decimal("2103.23") for line in july)
+    march = SubsidyLine.objects.filter(sheet__month=dt.date(2026, 3, 1))
+    assert set(march.exclude(bonus=0).values_list("bonus", flat=True)) == {Decimal("5000.00"), Decimal("3000.00")}
+    assert not SubsidyLine.objects.exclude(total=F("base") + F("bonus")).exists()
+    adjustment = SubsidyAdjustment.objects.get()
+    assert adjustment.sheet.state == SheetState.LOCKED and adjustment.reason and adjustment.amount
+    assert "待遇补贴：" in output
+
+
+def _check_reports(output: str):
+    # Last month's three reports for the county and for 城关镇, built and current, with files.
+    last = add_months(timezone.localdate().replace(day=1), -1)
+    runs = ReportRun.objects.select_related("township")
+    assert {(r.kind, r.township.name if r.township else None) for r in runs} == {
+        (kind, township) for kind in ReportKind.values for township in (None, "城关镇")
+    }
+    for run in runs:
+        assert (run.month, run.status, run.is_current, run.error) == (last, RunStatus.DONE, True, ""), run
+        assert run.file and run.file.size > 0
+    assert all(r.pdf and r.pdf.size > 0 for r in runs if r.kind == ReportKind.SUBSIDY)
+    assert "报表中心：报表6份" in output
 
 
 def test_refuses_without_force_when_not_debugging(settings):

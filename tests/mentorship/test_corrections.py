@@ -9,8 +9,9 @@ from django.urls import reverse
 
 from cadre.models import Status
 from cadre.status_effects import describe_status_change
+from common.scope import Scope
 from mentorship.models import ActivityForm, MentoringLog, MentorKind, Pairing
-from mentorship.selectors import cadre_mentorship, overdue_pairings
+from mentorship.selectors import cadre_mentorship, overdue_pairings, report_pairing_counts
 from mentorship.services import (
     mentor_create,
     mentoring_log_create,
@@ -102,6 +103,8 @@ class TestLogWithdrawal:
         mentoring_log_withdraw(user=county_user, log=entry, reason="日期填错")
         assert [o.pairing for o in overdue_pairings(user=county_user, today=today)] == [pairing]
         assert pairing.logs.count() == 0 and MentoringLog.objects.count() == 0
+        counts = report_pairing_counts(scope=Scope.of(county_user), as_of=today)
+        assert counts[pairing.cadre.village.township_id] == {"active": 1, "overdue": 1}
         assert cadre_mentorship(cadre=pairing.cadre)["logs"] == []
         # nor does it hold the pairing's end after it
         pairing_end(user=county_user, pairing=pairing, ended_on=DAY + dt.timedelta(days=1), reason="调整")

@@ -48,7 +48,7 @@ class TestOverdueInTheDatabase:
         today = DAY + dt.timedelta(days=today_offset)
         expected = {o.pairing.pk for o in overdue_pairings(user=county_user, today=today)}
         computed = set(
-            with_overdue(pairing_list(user=county_user), user=county_user, today=today)
+            with_overdue(pairing_list(user=county_user), today=today)
             .filter(is_overdue=True)
             .values_list("pk", flat=True)
         )
@@ -63,12 +63,12 @@ class TestOverdueInTheDatabase:
         p = pair(county_user, cadre, new_mentor(county_user, township, 1))
         # 31 January + 1 month is 28 February 2026: overdue from 1 March
         for today, overdue in ((dt.date(2026, 2, 28), False), (dt.date(2026, 3, 1), True)):
-            row = with_overdue(pairing_list(user=county_user), user=county_user, today=today).get(pk=p.pk)
+            row = with_overdue(pairing_list(user=county_user), today=today).get(pk=p.pk)
             assert row.is_overdue is overdue
 
     def test_no_requirements_nothing_overdue(self, county_user, township):
         pair(county_user, CadreFactory(village=VillageFactory(township=township)), new_mentor(county_user, township, 1))
-        rows = with_overdue(pairing_list(user=county_user), user=county_user, today=dt.date(2030, 1, 1))
+        rows = with_overdue(pairing_list(user=county_user), today=dt.date(2030, 1, 1))
         assert not rows.filter(is_overdue=True).exists()
 
 

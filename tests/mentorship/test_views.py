@@ -134,9 +134,9 @@ class TestQueryCounts:
     def test_pairing_list(self, login, county_user, township, django_assert_num_queries, n):
         populate(county_user, township, n)
         client = login(county_user)
-        # session, user, form requirements (overdue), count, page, township choices; the
+        # session, user, count, page (overdue computed in it), township choices; the
         # village and mentor selects render no options until one is chosen
-        with django_assert_num_queries(6 + REQUEST_TRANSACTION):
+        with django_assert_num_queries(5 + REQUEST_TRANSACTION):
             client.get(reverse("mentorship:pairing-list"))
 
     @pytest.mark.parametrize("n", [3, 25])
@@ -148,7 +148,7 @@ class TestQueryCounts:
                  "mentor": pairing.mentor_id, "show": "all", "overdue": "1"}  # fmt: skip
         # as above, plus validating the chosen township, village and mentor, and rendering
         # the chosen village's and mentor's one option each
-        with django_assert_num_queries(11 + REQUEST_TRANSACTION):
+        with django_assert_num_queries(10 + REQUEST_TRANSACTION):
             response = client.get(reverse("mentorship:pairing-list"), query)
         assert response.status_code == 200
 

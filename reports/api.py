@@ -1,0 +1,70 @@
+"""API of the reports: POST asks for a report (queued, built by a worker); GET lists the
+runs in the caller's scope or one run, with status, progress and download URLs."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from accounts.scoping import user_county_id
+from common.api import parse_input
+
+from . import selectors, services
+from .serializers import ReportRequestSerializer, ReportRunSerializer
+from .views import run_file_response
+
+
+class ReportRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """报表. Filters: kind, month (YYYY-MM), township, current (true: current versions only)."""
+
+    serializer_class = ReportRunSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        queryset = selectors.report_list(user=self.request.user)
+        params = self.request.query_params
+        if kind := params.get("kind"):
+            queryset = queryset.filter(kind=kind)
+        if (month := params.get("month")) and len(month) >= 7 and month[:4].isdigit() and month[5:7].isdigit():
+            queryset = queryset.filter(month__year=int(month[:4]), month__month=int(month[5:7]))
+        if (township := params.get("township")) and township.isdigit():
+            queryset = queryset.filter(township_id=township)
+        if params.get("current") == "true":
+            queryset = queryset.filter(is_current=True)
+        return queryset
+
+    @extend_schema(request=ReportRequestSerializer, responses={202: ReportRunSerializer})
+    def create(self, request):
+        """生成报表：返回排队中的报表，轮询详情查看进度，完成后按 xlsx_url / pdf_url 下载。"""
+        data = parse_input(ReportRequestSerializer(data=request.data, context=self.get_serializer_context()))
+        user = request.user
+        township = data.get("township")
+        county = data.get("county")
+        if township is not None:
+            county_id = township.county_id
+        elif user.scope.is_township:
+            county_id, township = user.township.county_id, user.township
+        else:
+            county_id = county.pk if county is not None else user_county_id(user)
+        if county_id is None:
+            raise ValidationError({"county": [_("请指定县(区)。")]})
+        run = services.report_request(
+            kind=data["kind"], month=data["month"], county_id=county_id,
+            township_id=township.pk if township is not None else None, user=user,
+        )  # fmt: skip
+        run = self.get_queryset().get(pk=run.pk)
+        return Response(self.get_serializer(run).data, status=202)
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"])
+    def xlsx(self, request, pk=None):
+        """下载Excel文件（完成后）。"""
+        return run_file_response(self.get_object(), "xlsx")
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, pk=None):
+        """下载PDF文件（补贴报表，完成后）。"""
+        return run_file_response(self.get_object(), "pdf")
