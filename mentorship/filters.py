@@ -14,7 +14,7 @@ from org.selectors import township_list, village_list
 
 from . import selectors
 from .models import ActivityForm, Mentor, MentoringLog, MentorKind, Pairing
-from .widgets import RemoteSelect
+from .widgets import RemoteSelect, mentor_label, village_label
 
 
 class _ScopedFilterSet(django_filters.FilterSet):
@@ -135,6 +135,9 @@ class PairingPageFilter(_ScopedFilterSet):
         if not data.get("show"):
             data["show"] = "active"
         super().__init__(data, *args, **kwargs)
+        # the chosen option reads as the search results do
+        self.form.fields["village"].label_from_instance = village_label
+        self.form.fields["mentor"].label_from_instance = mentor_label
 
     def filter_name(self, queryset, name, value):
         value = value.strip()

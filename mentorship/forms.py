@@ -10,7 +10,7 @@ from org.selectors import township_list
 from .models import ActivityForm, EnteredBy, Mentor, MentoringLog, Pairing
 from .selectors import mentor_list, reserves_without_mentor
 from .services import ATTACHMENT_TYPES
-from .widgets import RemoteSelect
+from .widgets import RemoteSelect, mentor_label
 
 
 class MentorForm(BootstrapFormMixin, forms.ModelForm):
@@ -50,14 +50,7 @@ class PairingForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["mentor"].label_from_instance = self.mentor_label
         self.fields["started_on"].initial = timezone.localdate()
 
-    @staticmethod
-    def mentor_label(mentor: Mentor) -> str:
-        return gettext("%(township)s %(name)s（%(kind)s，已带%(count)s人）") % {
-            "township": mentor.township.name,
-            "name": mentor.name,
-            "kind": mentor.get_kind_display(),
-            "count": mentor.active_count,
-        }
+    mentor_label = staticmethod(mentor_label)
 
 
 class PairingEndForm(BootstrapFormMixin, forms.Form):

@@ -237,7 +237,8 @@ class MentoringLog(TimeStampedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("撤回人"), on_delete=models.PROTECT, related_name="+",
         null=True, blank=True,
     )  # fmt: skip
-    withdrawn_reason = models.CharField(_("撤回原因"), max_length=200, blank=True)
+    # db_default: bulk loaders (COPY) that name only the older columns still work
+    withdrawn_reason = models.CharField(_("撤回原因"), max_length=200, blank=True, default="", db_default="")
 
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 

@@ -30,6 +30,7 @@ from .forms import (
     cadre_label,
 )
 from .importing import MENTOR_IMPORTER, mentor_template
+from .widgets import mentor_label, village_label
 
 
 class MentorListView(FilterView):
@@ -381,7 +382,7 @@ def search_mentors(request):
     if term:
         mentors = mentors.filter(Q(name__icontains=term) | Q(unit__icontains=term) | Q(specialties__icontains=term))
     mentors = mentors.order_by("name", "pk")[:SEARCH_LIMIT]
-    return _search_response((m.pk, PairingForm.mentor_label(m)) for m in mentors)
+    return _search_response((m.pk, mentor_label(m)) for m in mentors)
 
 
 def search_villages(request):
@@ -391,4 +392,4 @@ def search_villages(request):
     if term:
         villages = villages.filter(Q(name__icontains=term) | Q(township__name__icontains=term))
     villages = villages.order_by("township__name", "name", "pk")[:SEARCH_LIMIT]
-    return _search_response((v.pk, f"{v.township.name} {v.name}") for v in villages)
+    return _search_response((v.pk, village_label(v)) for v in villages)

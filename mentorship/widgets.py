@@ -33,3 +33,20 @@ class RemoteSelect(forms.Select):
             return super().optgroups(name, value, attrs)
         finally:
             self.choices = iterator
+
+
+# Labels shared by the search endpoints and the selects that show their results.
+
+
+def village_label(village: Any) -> str:
+    return f"{village.township.name} {village.name}"
+
+
+def mentor_label(mentor: Any) -> str:
+    """A mentor from ``selectors.mentor_list`` (it annotates ``active_count``)."""
+    return _("%(township)s %(name)s（%(kind)s，已带%(count)s人）") % {
+        "township": mentor.township.name,
+        "name": mentor.name,
+        "kind": mentor.get_kind_display(),
+        "count": mentor.active_count,
+    }

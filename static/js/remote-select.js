@@ -25,6 +25,9 @@
           .then((data) => { this.clearOptions(); callback(data.results); })
           .catch(() => callback());
       },
+      // Done once chosen: leave the box, so it shrinks back to one line before the user
+      // reaches for the button below it (a focused box wraps its search field).
+      onItemAdd() { this.blur(); },
       render: {
         no_results: () => '<div class="no-results">没有匹配项，请换个关键字</div>',
         loading: () => '<div class="px-2 py-1 text-muted small">搜索中…</div>',
