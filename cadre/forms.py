@@ -16,6 +16,7 @@ class CadreForm(BootstrapFormMixin, forms.ModelForm):
         widgets = {
             "birth_date": DateInput(),
             "party_joined_on": DateInput(),
+            "entered_on": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {

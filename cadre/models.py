@@ -109,8 +109,9 @@ class Cadre(TimeStampedModel):
     photo = models.ImageField(_("照片"), upload_to=cadre_photo_path, blank=True, validators=[validate_photo_size])
 
     entered_on = models.DateField(
-        _("列入后备时间"), default=timezone.localdate, help_text=_("列入后备干部队伍的日期，补贴自该日起计算")
-    )
+        _("列入后备时间"), default=timezone.localdate, blank=True,
+        help_text=_("列入后备干部队伍的日期，补贴自该日起计算；新录入时不填即为当天"),
+    )  # fmt: skip
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.RESERVE)
     key_training_since = models.DateField(_("列入重点培养时间"), null=True, blank=True)
     seat = models.ForeignKey(

@@ -26,6 +26,7 @@ EDITABLE_FIELDS = (
     "party_joined_on",
     "source",
     "tier",
+    "entered_on",
     "village",
     "current_job",
     "specialty",
@@ -54,7 +55,8 @@ def _save(cadre: Cadre, *, user: User, reason: str = "") -> Cadre:
 @transaction.atomic
 def cadre_create(*, user: User, data: dict) -> Cadre:
     _ensure_village_in_scope(user=user, village_id=data["village"].pk)
-    cadre = Cadre(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
+    # Left empty, the reserve entered the pool today (the model's default).
+    cadre = Cadre(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS and not (k == "entered_on" and not v)})
     return _save(cadre, user=user)
 
 
@@ -65,7 +67,7 @@ def cadre_update(*, user: User, cadre: Cadre, data: dict) -> Cadre:
     stored_village_id = Cadre.objects.values_list("village_id", flat=True).get(pk=cadre.pk)
     _ensure_village_in_scope(user=user, village_id=stored_village_id)
     for key, value in data.items():
-        if key in EDITABLE_FIELDS:
+        if key in EDITABLE_FIELDS and not (key == "entered_on" and not value):
             setattr(cadre, key, value)
     if cadre.village_id != stored_village_id:
         _ensure_village_in_scope(user=user, village_id=cadre.village_id)

@@ -328,7 +328,7 @@ def pairing_for_cadre(request, cadre_pk):
 class MentorUploadView(ImportUploadView):
     template_name = "mentorship/mentor_upload.html"
     kind = MENTOR_IMPORTER.kind
-    file_label = _("导师库文件")
+    file_label = _("导师名册文件")
 
 
 @write_required

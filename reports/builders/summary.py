@@ -29,7 +29,7 @@ TOWNSHIP_COLUMNS = [
 CHART_ROW = 2  # the structure sheet's charts start beside its first table
 
 DIMENSIONS = [
-    ("tier", "层级"), ("status", "状态"), ("political_status", "政治面貌"), ("age_band", "年龄段（月末）"),
+    ("tier", "层级"), ("status", "月末状态（含已进入两委、已退出）"), ("political_status", "政治面貌"), ("age_band", "年龄段（月末）"),
     ("education", "学历"), ("source", "来源"),
 ]  # fmt: skip
 

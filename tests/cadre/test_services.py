@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from cadre.models import Cadre, Education, PoliticalStatus, Source, Status
 from cadre.services import cadre_change_status, cadre_create, cadre_update
@@ -32,6 +33,15 @@ def _seat(village, post=SeatPost.BRANCH_MEMBER, number=1):
 
 
 class TestCreate:
+    def test_the_pool_entry_date_is_kept_or_defaults_to_today(self, county_user, village):
+        given = cadre_create(user=county_user, data=_data(village, entered_on=dt.date(2021, 5, 10)))
+        assert given.entered_on == dt.date(2021, 5, 10)
+        cadre_update(user=county_user, cadre=given, data={"entered_on": None, "name": "赵小兵"})
+        given.refresh_from_db()
+        assert (given.name, given.entered_on) == ("赵小兵", dt.date(2021, 5, 10))
+        today = cadre_create(user=county_user, data=_data(village, id_number=make_id_number(seq=124), entered_on=None))
+        assert today.entered_on == timezone.localdate()
+
     def test_birth_date_and_gender_are_taken_from_the_id_number(self, county_user, village):
         cadre = cadre_create(user=county_user, data=_data(village))
         assert cadre.birth_date == dt.date(1996, 7, 8)
