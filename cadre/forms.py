@@ -41,9 +41,21 @@ class StatusChangeForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, user, cadre: Cadre, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to"].choices = [(s.value, s.label) for s in Status if s in cadre.allowed_transitions()]
+        # Never pre-filled with a next state: the user picks one on purpose.
+        allowed = [(s.value, s.label) for s in Status if s in cadre.allowed_transitions()]
+        self.fields["to"].choices = [("", _("请选择…")), *allowed]
         self.fields["on"].initial = timezone.localdate()
         self.fields["seat"].queryset = seat_list_vacant(user=user).filter(
             village__township_id=cadre.village.township_id
         )
         self.fields["seat"].label_from_instance = str
+
+    def clean(self):
+        data = super().clean()
+        # Asked before the confirmation step, so that step can say what will happen
+        # (the service checks the same again).
+        if data.get("to") == Status.SEATED and not data.get("seat"):
+            self.add_error("seat", _("请选择所任两委职位。"))
+        if data.get("to") == Status.LEFT and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("请填写退出原因。"))
+        return data

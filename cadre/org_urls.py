@@ -10,4 +10,7 @@ urlpatterns = [
     path("", views.OrgOverviewView.as_view(), name="overview"),
     path("townships/<int:pk>/", views.TownshipDetailView.as_view(), name="township"),
     path("villages/<int:pk>/", views.VillageDetailView.as_view(), name="village"),
+    path("seats/<int:pk>/assign/", views.SeatAssignView.as_view(), name="seat-assign"),
+    path("seats/<int:pk>/end/", views.SeatEndView.as_view(), name="seat-end"),
+    path("seats/<int:pk>/promote/", views.SeatPromoteView.as_view(), name="seat-promote"),
 ]

@@ -1,16 +1,14 @@
 import datetime as dt
 from typing import Any
 
-from django.db.models import Case, CharField, Count, F, Field, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, CharField, Count, F, Field, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import ModelChange
 
 from accounts.models import User
 from common.scope import Scope
-from org import selectors as org_selectors
-from org.models import Seat, Township, Village
+from org.models import Village
 
 from .models import (
     COLLEGE_OR_ABOVE,
@@ -98,52 +96,31 @@ def _display(field: Field, value: Any, names: dict[tuple[str, Any], str]) -> Any
     return value
 
 
-# The organization tree as the registry sees it: reserves and vacancies per unit.
-
-
-def township_overview(*, user: User) -> QuerySet[Township]:
-    """Townships in scope with their village, reserve and vacant-seat counts (one query)."""
-    return (
-        org_selectors.township_list(user=user)
-        .annotate(
-            village_count=Count("villages", distinct=True),
-            reserve_count=Count(
-                "villages__cadres",
-                filter=~Q(villages__cadres__status=Status.LEFT),
-                distinct=True,
-            ),
-            vacant_seat_count=_vacant_seats("village__township"),
-        )
-        .order_by("county__name", "name")
-    )
-
-
-def _vacant_seats(path: str) -> Coalesce:
-    """A subquery counting the vacant seats under the row; ``path`` leads from a seat to it."""
-    vacant = Seat.objects.vacant().filter(**{path: OuterRef("pk")}).order_by().values(path).annotate(n=Count("pk"))
-    return Coalesce(Subquery(vacant.values("n")), 0)
-
-
-def township_villages(*, township: Township) -> QuerySet[Village]:
-    """Villages of a township with reserve and vacancy counts."""
-    return township.villages.annotate(
-        reserve_count=Count("cadres", filter=~Q(cadres__status=Status.LEFT), distinct=True),
-        seat_count=Count("seats", distinct=True),
-        vacant_seat_count=_vacant_seats("village"),
-    ).order_by("name")
-
-
 # The monthly reports ---------------------------------------------------------------------
 # Counts for reports/ (a job, no user): each takes a Scope and counts in the database.
 
 
-def report_reserves(*, scope: Scope, month_end: dt.date) -> QuerySet[Cadre]:
-    """Reserves on the roster at the end of the month: listed by then and not left by then."""
+def in_pool_on(day: dt.date, path: str = "") -> Q:
+    """在册 on ``day``, the one meaning every page and report uses: listed by then (entered
+    the pool), and neither seated in the two committees nor left by then."""
     return (
-        Cadre.objects.visible_to(scope)
-        .filter(entered_on__lte=month_end)
-        .exclude(status=Status.LEFT, left_on__lte=month_end)
-        .order_by()
+        Q(**{f"{path}entered_on__lte": day}) & ~Q(**{f"{path}left_on__lte": day}) & ~Q(**{f"{path}seated_on__lte": day})
+    )
+
+
+def report_reserves(*, scope: Scope, month_end: dt.date) -> QuerySet[Cadre]:
+    """Reserves on the roster (在册) at the end of the month."""
+    return Cadre.objects.visible_to(scope).filter(in_pool_on(month_end)).order_by()
+
+
+def status_on(day: dt.date) -> Case:
+    """A cadre's lifecycle status on ``day``, read from their dates."""
+    return Case(
+        When(left_on__lte=day, then=Value(Status.LEFT.value)),
+        When(seated_on__lte=day, then=Value(Status.SEATED.value)),
+        When(key_training_since__lte=day, then=Value(Status.KEY_TRAINING.value)),
+        default=Value(Status.RESERVE.value),
+        output_field=CharField(),
     )
 
 
@@ -170,22 +147,27 @@ def age_band(*, month_end: dt.date) -> Case:
 
 
 def report_reserve_breakdowns(*, scope: Scope, month_end: dt.date) -> dict[str, list[tuple[str, int]]]:
-    """The reserves by tier, status, political status, age band, education and source
-    (every choice listed, zeros included), one grouped query each."""
+    """The reserves on the roster by tier, political status, age band, education and
+    source, and everyone listed by the month's end by their status then (every choice
+    listed, zeros included), one grouped query each."""
     reserves = report_reserves(scope=scope, month_end=month_end)
+    listed = Cadre.objects.visible_to(scope).filter(entered_on__lte=month_end).order_by()
+    result = {"status": _counts(listed, status_on(month_end), Status.choices)}
     dimensions = {
         "tier": (F("tier"), Tier.choices),
-        "status": (F("status"), Status.choices),
         "political_status": (F("political_status"), PoliticalStatus.choices),
         "age_band": (age_band(month_end=month_end), [(k, str(v)) for k, v in AGE_BANDS]),
         "education": (F("education"), Education.choices),
         "source": (F("source"), Source.choices),
     }
-    result = {}
     for name, (expression, choices) in dimensions.items():
-        counts = dict(reserves.annotate(key=expression).values_list("key").annotate(n=Count("pk")))
-        result[name] = [(str(label), counts.get(value, 0)) for value, label in choices]
-    return result
+        result[name] = _counts(reserves, expression, choices)
+    return {name: result[name] for name in ("tier", "status", *list(dimensions)[1:])}
+
+
+def _counts(cadres: QuerySet[Cadre], expression: Any, choices: list[tuple[str, Any]]) -> list[tuple[str, int]]:
+    counts = dict(cadres.annotate(key=expression).values_list("key").annotate(n=Count("pk")))
+    return [(str(label), counts.get(value, 0)) for value, label in choices]
 
 
 def report_township_counts(*, scope: Scope, month_end: dt.date) -> dict[int, dict[str, int]]:
@@ -207,7 +189,7 @@ def report_township_counts(*, scope: Scope, month_end: dt.date) -> dict[int, dic
 def report_villages_below_minimum(*, scope: Scope, month_end: dt.date) -> QuerySet[Village]:
     """Villages with fewer reserves than their county's minimum (每村后备干部最低人数), with
     ``reserve_count`` and ``minimum``; ordered by township and village."""
-    counted = Q(cadres__entered_on__lte=month_end) & ~Q(cadres__status=Status.LEFT, cadres__left_on__lte=month_end)
+    counted = in_pool_on(month_end, "cadres__")
     return (
         Village.objects.visible_to(scope)
         .annotate(

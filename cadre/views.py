@@ -11,6 +11,7 @@ from . import selectors, services
 from .filters import CadreFilter
 from .forms import CadreForm, StatusChangeForm
 from .sections import cadre_sections
+from .status_effects import describe_status_change
 
 
 class CadreListView(FilterView):
@@ -99,6 +100,16 @@ class CadreStatusView(WriteRequiredMixin, ServiceFormMixin, CadreObjectMixin, Fo
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "cadre": self.get_cadre()}
+
+    def form_valid(self, form):
+        # Two steps: the first post shows what will happen; only the confirmed post changes.
+        if self.request.POST.get("confirm") != "1":
+            data = form.cleaned_data
+            effects = describe_status_change(
+                cadre=self.get_cadre(), to=data["to"], on=data["on"], seat=data["seat"], reason=data["reason"]
+            )
+            return self.render_to_response(self.get_context_data(form=form, confirming=True, effects=effects))
+        return super().form_valid(form)
 
     def perform(self, form):
         data = form.cleaned_data

@@ -321,7 +321,7 @@ def _seats(rng: random.Random, units: _Units, today: dt.date, now, result: Provi
             seat_id = next(ids)
             if rng.random() < VACANT_SEAT_SHARE:
                 free[(post, number)] = seat_id
-                rows.append((seat_id, village, post, number, "", None, now, now))
+                rows.append((seat_id, village, post, number, "", None, None, "", now, now))
                 continue
             since = cadre_demo._date_between(rng, today - dt.timedelta(days=5 * 365), today - dt.timedelta(days=30))
             name = cadre_demo._person_name(rng, rng.random() < 0.75)
@@ -329,8 +329,11 @@ def _seats(rng: random.Random, units: _Units, today: dt.date, now, result: Provi
                 secretary = (name, since)
             elif post == SeatPost.DIRECTOR and secretary and rng.random() < 0.8:
                 name, since = secretary  # 书记、主任"一肩挑"
-            rows.append((seat_id, village, post, number, name, since, now, now))
-    columns = ("id", "village_id", "post", "number", "holder_name", "holder_since", "created_at", "updated_at")
+            rows.append((seat_id, village, post, number, name, since, None, "", now, now))
+    columns = (
+        "id", "village_id", "post", "number", "holder_name", "holder_since", "vacated_on", "vacated_reason",
+        "created_at", "updated_at",
+    )  # fmt: skip
     result.counts["seats"] = _copy(Seat, columns, rows)
     return vacant
 

@@ -1,6 +1,10 @@
 """Opening an uploaded file safely: size and row caps are checked before the cells are
 parsed, and a zip bomb or a file that is no spreadsheet gets a clear message. Every sheet
-of a workbook is read; a CSV file is one sheet."""
+of a workbook is read; a CSV file is one sheet.
+
+``ACCEPTED_EXTENSIONS`` is the one list of the file types an import takes: the engine,
+the upload form (its check, its help text and the browser's file picker) and every page
+that names the formats read it from here."""
 
 import csv
 import io
@@ -18,7 +22,14 @@ MAX_ROWS = 200_000
 MAX_UNZIPPED_BYTES = 800 * 1024 * 1024
 MAX_ZIP_RATIO = 100
 ZIP_FORMATS = {".xlsx", ".xlsm", ".ods"}
-ACCEPTED = ".xlsx、.xls、.ods、.csv"
+OLE2_FORMATS = {".xls"}  # the legacy BIFF workbook, an OLE2 compound file
+TEXT_FORMATS = {".csv"}
+ACCEPTED_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+ACCEPTED = "、".join(ACCEPTED_EXTENSIONS)  # as the pages list them: .xlsx、.xlsm、.xls、.ods、.csv
+ZIP_MAGIC = b"PK\x03\x04"
+OLE2_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+# What a file whose name says .csv must not start with: other formats' signatures.
+BINARY_MAGICS = (ZIP_MAGIC, OLE2_MAGIC, b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"Rar!", b"7z\xbc\xaf")
 CSV_SHEET = "CSV"
 
 
@@ -35,31 +46,71 @@ def read_workbook(data: bytes, filename: str) -> list[tuple[str, list[list]]]:
             _("文件过大（%(size)sMB），单个文件不能超过%(limit)sMB，请分批导入。")
             % {"size": format(size, ".1f"), "limit": limit}
         )
-    if not data:
-        raise ImportFileError(_("文件是空的。"))
-    if suffix == ".csv":
+    check_spreadsheet(data, filename)
+    if suffix in TEXT_FORMATS:
         return [(CSV_SHEET, _read_csv(data))]
     if suffix in ZIP_FORMATS:
         _check_zip(data, filename)
-    elif suffix != ".xls":
-        raise ImportFileError(
-            _("不支持的文件类型“%(value)s”，请上传 %(ACCEPTED)s 文件。")
-            % {"value": suffix or filename, "ACCEPTED": ACCEPTED}
-        )
     buffer = io.BytesIO(data)
     buffer.name = filename
     try:
         return read_sheets(buffer, max_rows=MAX_ROWS)
     except ValueError as exc:
+        if str(exc) == _calamine_refusal(filename):  # common.excel's words: say it with our list
+            raise ImportFileError(not_a_spreadsheet(filename)) from None
         raise ImportFileError(str(exc)) from None
+
+
+def unsupported_type(filename: str) -> str:
+    suffix = PurePath(filename).suffix.lower()
+    return _("不支持的文件类型“%(value)s”，请上传 %(ACCEPTED)s 文件。") % {
+        "value": suffix or filename,
+        "ACCEPTED": ACCEPTED,
+    }
+
+
+def not_a_spreadsheet(filename: str) -> str:
+    return _("无法读取文件“%(filename)s”：不是有效的表格文件（支持 %(ACCEPTED)s）。") % {
+        "filename": filename,
+        "ACCEPTED": ACCEPTED,
+    }
+
+
+def _calamine_refusal(filename: str) -> str:
+    return _("无法读取文件“%(name)s”：不是有效的 Excel 表格（支持 %(SUPPORTED_FORMATS)s）。") % {
+        "name": filename,
+        "SUPPORTED_FORMATS": SUPPORTED_FORMATS,
+    }
+
+
+def check_spreadsheet(data: bytes, filename: str) -> None:
+    """Refuse a file whose name or content is no spreadsheet of ACCEPTED_EXTENSIONS: the
+    name must end in one of them, and the first bytes must be what that format starts
+    with (a zip for .xlsx/.xlsm/.ods, an OLE2 file for .xls, text for .csv), so that a
+    renamed .txt or .pdf is refused before anything reads it. Cheap: the upload form
+    calls it."""
+    suffix = PurePath(filename).suffix.lower()
+    if suffix not in ACCEPTED_EXTENSIONS:
+        raise ImportFileError(unsupported_type(filename))
+    if not data:
+        raise ImportFileError(_("文件是空的。"))
+    head = data[:8]
+    if suffix in ZIP_FORMATS:
+        looks_right = head.startswith(ZIP_MAGIC)
+    elif suffix in OLE2_FORMATS:
+        looks_right = head.startswith(OLE2_MAGIC)
+    else:
+        # Text: no other format's signature and no NUL byte, except in UTF-16 (with its
+        # byte order mark), which _read_csv refuses with a message about the encoding.
+        utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+        looks_right = not head.startswith(BINARY_MAGICS) and (utf16 or b"\x00" not in data[:4096])
+    if not looks_right:
+        raise ImportFileError(not_a_spreadsheet(filename))
 
 
 def _check_zip(data: bytes, filename: str) -> None:
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ImportFileError(
-            _("无法读取文件“%(filename)s”：不是有效的 Excel 表格（支持 %(SUPPORTED_FORMATS)s）。")
-            % {"filename": filename, "SUPPORTED_FORMATS": SUPPORTED_FORMATS}
-        )
+        raise ImportFileError(not_a_spreadsheet(filename))
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         unzipped = sum(info.file_size for info in archive.infolist())
     if unzipped > MAX_UNZIPPED_BYTES or unzipped > MAX_ZIP_RATIO * max(len(data), 64 * 1024):

@@ -7,19 +7,22 @@ from urllib.parse import quote
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
+from django_filters.views import FilterView
 
-from accounts.mixins import WriteRequiredMixin
+from accounts.mixins import WriteRequiredMixin, write_required
+from accounts.scoping import can_write
 from common.forms import BootstrapFormMixin
 
-from . import services
+from . import selectors, services
 from .engine import importer_for
+from .filters import ImportRecordFilter
 from .models import HeaderMapping, ImportRecord
-from .reading import ACCEPTED, MAX_FILE_BYTES
+from .reading import ACCEPTED, ACCEPTED_EXTENSIONS, MAX_FILE_BYTES, ImportFileError, check_spreadsheet
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IGNORE = "__ignore__"
@@ -31,11 +34,20 @@ def attachment(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
+SNIFF_BYTES = 64 * 1024  # enough of the file to tell a spreadsheet from a renamed document
+
+
 class UploadForm(BootstrapFormMixin, forms.Form):
+    """The file of an import. The form refuses a file that is no spreadsheet (by its name
+    and by its first bytes) so that nothing is stored for it. A browser never fills a file
+    field again, so a form shown again with an error says to choose the file again."""
+
     file = forms.FileField(
         label=_("文件"),
         help_text=_("支持 %(formats)s，不超过%(limit)sMB")
         % {"formats": ACCEPTED, "limit": MAX_FILE_BYTES // 1024 // 1024},
+        error_messages={"required": _("请选择要上传的文件。"), "empty": _("文件是空的。")},
+        widget=forms.FileInput(attrs={"accept": ",".join(ACCEPTED_EXTENSIONS)}),
     )
 
     def __init__(self, *args, label: str = "", **kwargs):
@@ -49,7 +61,21 @@ class UploadForm(BootstrapFormMixin, forms.Form):
             raise ValidationError(
                 _("文件过大，单个文件不能超过%(limit)sMB，请分批导入。") % {"limit": MAX_FILE_BYTES // 1024 // 1024}
             )
+        upload.seek(0)
+        head = upload.read(SNIFF_BYTES)
+        upload.seek(0)
+        try:
+            check_spreadsheet(head, upload.name)
+        except ImportFileError as exc:
+            raise ValidationError(str(exc)) from None
         return upload
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if self.is_bound and self._errors and self.files.get(self.add_prefix("file")):
+            self._errors.setdefault("file", self.error_class()).append(
+                _("请重新选择文件后再上传（浏览器不会保留已选择的文件）。")
+            )
 
 
 class ImportUploadView(WriteRequiredMixin, View):
@@ -89,10 +115,14 @@ def _record(request: HttpRequest, pk) -> ImportRecord:
 
 
 class ImportRecordView(WriteRequiredMixin, TemplateView):
+    """The record page. Whoever may write within the record's scope reads it (the county
+    follows a township's import); only the person who uploaded the file maps, re-checks
+    or confirms it."""
+
     template_name = "imports/record.html"
 
     def get_context_data(self, **kwargs):
-        record = _record(self.request, self.kwargs["pk"])
+        record = selectors.import_record_get(user=self.request.user, pk=self.kwargs["pk"])
         importer = importer_for(record.kind)
         result = record.result
         columns = importer.columns_in(record.options.get("context"))  # may cost a query: once
@@ -121,6 +151,7 @@ class ImportRecordView(WriteRequiredMixin, TemplateView):
             "missing": [labels[k] for k in result.get("missing", []) if k in labels],
             "progress": services.import_progress(record.pk) if record.is_running else {},
             "ignore": IGNORE,
+            "is_owner": record.user_id == self.request.user.pk,
         }
 
 
@@ -179,3 +210,48 @@ class HeaderMappingListView(WriteRequiredMixin, TemplateView):
         services.mapping_forget(user=request.user, pk=request.POST.get("pk"))
         messages.success(request, _("已删除这条表头对应关系，下次导入时将重新识别该列。"))
         return redirect("imports:mappings")
+
+
+def kind_label(kind: str) -> str:
+    try:
+        return importer_for(kind).label
+    except KeyError:  # an importer since removed
+        return kind
+
+
+class ImportHistoryView(FilterView):
+    """导入记录: every import and preview under the user's scope, newest first. Leaders read
+    the list; the record pages and the files (full personal data) are for those who write."""
+
+    template_name = "imports/history.html"
+    filterset_class = ImportRecordFilter
+    context_object_name = "records"
+    paginate_by = 30
+
+    def get_queryset(self):
+        return selectors.import_record_list(user=self.request.user)
+
+    def paginate_queryset(self, queryset, page_size):
+        """A page past the end (an old link, ?page=999) shows the last page, not a 404."""
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        for record in context["records"]:
+            record.kind_label = kind_label(record.kind)
+            record.rows = sum(record.counts.values()) if record.counts else None
+        return {**context, "query_string": query.urlencode(), "can_write": can_write(self.request.user)}
+
+
+@write_required
+def import_file_download(request: HttpRequest, pk) -> FileResponse:
+    """The uploaded file as it was uploaded, while it is kept (until it is imported, refused
+    or expires); 404 outside the user's scope or once it is deleted. Never a media URL."""
+    record, handle = selectors.import_record_file(user=request.user, pk=pk)
+    response = FileResponse(handle, as_attachment=True, filename=record.filename)
+    response["Cache-Control"] = "private, no-store"  # personal data: no copy in a shared cache
+    return response

@@ -47,8 +47,14 @@ class PairingAdmin(ViewOnlyAdminMixin, ScopedHistoryAdmin):
 
 @admin.register(MentoringLog)
 class MentoringLogAdmin(ViewOnlyAdminMixin, ScopedHistoryAdmin):
-    list_display = ("date", "form", "pairing", "hours", "entered_by")
+    list_display = ("date", "form", "pairing", "hours", "entered_by", "withdrawn_at")
     list_filter = ("form", "entered_by")
     list_select_related = ("pairing__cadre", "pairing__mentor")
     search_fields = ("pairing__cadre__name", "pairing__mentor__name", "content")
     date_hierarchy = "date"
+
+    def get_queryset(self, request):
+        # withdrawn entries too (the default manager leaves them out), in the same scope
+        queryset = MentoringLog.with_withdrawn.visible_to(request.user)
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset

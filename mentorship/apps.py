@@ -8,6 +8,7 @@ class MentorshipConfig(AppConfig):
 
     def ready(self) -> None:
         from cadre.sections import CadreSection, register_section
+        from cadre.status_effects import register_status_effect
         from imports.engine import register_importer
 
         from . import receivers  # noqa: F401  (connects the cadre event receivers)
@@ -18,3 +19,4 @@ class MentorshipConfig(AppConfig):
             CadreSection(key="mentorship", template="mentorship/cadre_section.html", context=cadre_mentorship, order=10)
         )
         register_importer(MENTOR_IMPORTER)
+        register_status_effect("mentorship", receivers.describe_leaving_pool)

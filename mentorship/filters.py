@@ -4,15 +4,17 @@ narrowed to the caller's scope, so an id outside it is a 400, never a leak."""
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from cadre.selectors import cadre_list
 from common.filters import StableOrderingFilter
 from common.forms import FilterForm
-from org.selectors import township_list
+from org.selectors import township_list, village_list
 
 from . import selectors
 from .models import ActivityForm, Mentor, MentoringLog, MentorKind, Pairing
+from .widgets import RemoteSelect, mentor_label, village_label
 
 
 class _ScopedFilterSet(django_filters.FilterSet):
@@ -94,6 +96,65 @@ class PairingFilter(_ScopedFilterSet):
     class Meta:
         model = Pairing
         fields = ["active", "township", "mentor", "cadre"]
+
+
+class PairingPageFilter(_ScopedFilterSet):
+    """The pairing list page's filters. Villages and mentors are searched on the server
+    (RemoteSelect), so the page renders only the chosen one, not the county's thousands."""
+
+    SHOW_CHOICES = (("active", _("在帮")), ("ended", _("已结束")), ("all", _("全部")))
+
+    q = django_filters.CharFilter(label=_("姓名（后备干部或导师）"), method="filter_name")
+    township = django_filters.ModelChoiceFilter(
+        label=_("乡镇(街道)"), field_name="cadre__village__township", queryset=None, empty_label=_("全部乡镇")
+    )
+    village = django_filters.ModelChoiceFilter(
+        label=_("村(社区)"), field_name="cadre__village", queryset=None, empty_label=_("全部村"),
+        widget=RemoteSelect("mentorship:search-villages"),
+    )  # fmt: skip
+    mentor = django_filters.ModelChoiceFilter(
+        label=_("导师"), queryset=None, empty_label=_("全部导师"), widget=RemoteSelect("mentorship:search-mentors")
+    )
+    show = django_filters.ChoiceFilter(
+        label=_("结对状态"), choices=SHOW_CHOICES, empty_label=None, method="filter_show"
+    )
+    overdue = django_filters.ChoiceFilter(
+        label=_("帮带逾期"), choices=(("1", _("只看逾期")),), empty_label=_("全部"), method="filter_overdue"
+    )
+
+    scoped = {"township": township_list, "village": village_list, "mentor": selectors.mentor_list}
+
+    class Meta:
+        model = Pairing
+        fields = ["q", "township", "village", "mentor", "show", "overdue"]
+        form = FilterForm
+
+    def __init__(self, data=None, *args, **kwargs):
+        # active pairings unless asked otherwise (a bare page load too)
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        if not data.get("show"):
+            data["show"] = "active"
+        super().__init__(data, *args, **kwargs)
+        # the chosen option reads as the search results do
+        self.form.fields["village"].label_from_instance = village_label
+        self.form.fields["mentor"].label_from_instance = mentor_label
+
+    def filter_name(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(cadre__name__icontains=value) | Q(mentor__name__icontains=value))
+
+    def filter_show(self, queryset, name, value):
+        if value == "active":
+            return queryset.filter(ended_on__isnull=True)
+        if value == "ended":
+            return queryset.filter(ended_on__isnull=False)
+        return queryset
+
+    def filter_overdue(self, queryset, name, value):
+        # the list view annotates ``is_overdue`` (selectors.with_overdue)
+        return queryset.filter(is_overdue=True) if value == "1" else queryset
 
 
 class MentoringLogFilter(_ScopedFilterSet):

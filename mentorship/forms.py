@@ -3,12 +3,14 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cadre.models import Cadre
 from common.forms import BootstrapFormMixin, DateInput
 from org.selectors import township_list
 
 from .models import ActivityForm, EnteredBy, Mentor, MentoringLog, Pairing
 from .selectors import mentor_list, reserves_without_mentor
 from .services import ATTACHMENT_TYPES
+from .widgets import RemoteSelect, mentor_label
 
 
 class MentorForm(BootstrapFormMixin, forms.ModelForm):
@@ -21,11 +23,18 @@ class MentorForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["township"].queryset = township_list(user=user)
 
 
+def cadre_label(cadre: Cadre) -> str:
+    return f"{cadre.village.township.name} {cadre.village.name} {cadre.name}"
+
+
 class PairingForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Pairing
         fields = ("cadre", "mentor", "started_on", "planned_end_on", "goals")
         widgets = {
+            # searched on the server: the county's reserves and mentors are never all rendered
+            "cadre": RemoteSelect("mentorship:search-cadres", params="free=1"),
+            "mentor": RemoteSelect("mentorship:search-mentors", params="active=1"),
             "started_on": DateInput(),
             "planned_end_on": DateInput(),
             "goals": forms.Textarea(attrs={"rows": 3}),
@@ -34,19 +43,14 @@ class PairingForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cadre"].queryset = reserves_without_mentor(user=user)
-        self.fields["cadre"].label_from_instance = lambda c: f"{c.village.township.name} {c.village.name} {c.name}"
+        self.fields["cadre"].label_from_instance = cadre_label
+        self.fields["cadre"].empty_label = _("请选择…（输入姓名搜索）")
+        self.fields["mentor"].empty_label = _("请选择…（输入姓名搜索）")
         self.fields["mentor"].queryset = mentor_list(user=user).filter(is_active=True)
         self.fields["mentor"].label_from_instance = self.mentor_label
         self.fields["started_on"].initial = timezone.localdate()
 
-    @staticmethod
-    def mentor_label(mentor: Mentor) -> str:
-        return gettext("%(township)s %(name)s（%(kind)s，已带%(count)s人）") % {
-            "township": mentor.township.name,
-            "name": mentor.name,
-            "kind": mentor.get_kind_display(),
-            "count": mentor.active_count,
-        }
+    mentor_label = staticmethod(mentor_label)
 
 
 class PairingEndForm(BootstrapFormMixin, forms.Form):
@@ -58,6 +62,23 @@ class PairingEndForm(BootstrapFormMixin, forms.Form):
         self.fields["ended_on"].initial = timezone.localdate()
 
 
+class PairingUpdateForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Pairing
+        fields = ("started_on", "planned_end_on", "goals")
+        widgets = {
+            "started_on": DateInput(),
+            "planned_end_on": DateInput(),
+            "goals": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class WithdrawForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("撤回原因"), max_length=200, help_text=_("例如：日期填错、重复录入、记到了别的结对")
+    )
+
+
 class MentoringLogForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = MentoringLog
@@ -66,7 +87,8 @@ class MentoringLogForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["date"].initial = timezone.localdate()
+        if not self.instance.pk:
+            self.fields["date"].initial = timezone.localdate()
         self.fields["attachment"].help_text = gettext("可选，支持 %(types)s，不超过10MB") % {
             "types": "、".join(sorted(ATTACHMENT_TYPES))
         }

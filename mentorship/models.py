@@ -206,6 +206,15 @@ def log_attachment_path(instance, filename):
     return f"mentoring_logs/{instance.pairing_id}/{instance.date:%Y%m%d}-{instance.form}.{ext}"
 
 
+class CurrentLogManager(models.Manager.from_queryset(ScopedQuerySet)):
+    """Withdrawn entries (撤回) stay in the table as history but count nowhere: the
+    default manager, and so every count, compliance check and related ``pairing.logs``,
+    leaves them out. ``MentoringLog.with_withdrawn`` includes them (the pairing page's history)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(withdrawn_at__isnull=True)
+
+
 class MentoringLog(TimeStampedModel):
     """One mentoring activity (帮带记录)."""
 
@@ -223,11 +232,19 @@ class MentoringLog(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("录入人"), on_delete=models.PROTECT, related_name="+"
     )
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("撤回人"), on_delete=models.PROTECT, related_name="+",
+        null=True, blank=True,
+    )  # fmt: skip
+    # db_default: bulk loaders (COPY) that name only the older columns still work
+    withdrawn_reason = models.CharField(_("撤回原因"), max_length=200, blank=True, default="", db_default="")
 
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     scope_path = "pairing__cadre__village__township"
-    objects = ScopedQuerySet.as_manager()
+    objects = CurrentLogManager()
+    with_withdrawn = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("帮带记录")
@@ -237,8 +254,17 @@ class MentoringLog(TimeStampedModel):
             models.CheckConstraint(condition=Q(form__in=ActivityForm.values), name="log_form_valid"),
             models.CheckConstraint(condition=Q(entered_by__in=EnteredBy.values), name="log_entered_by_valid"),
             models.CheckConstraint(condition=Q(hours__gte=0.5, hours__lte=24), name="log_hours_range"),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True, withdrawn_by__isnull=True, withdrawn_reason="")
+                | (Q(withdrawn_at__isnull=False, withdrawn_by__isnull=False) & ~Q(withdrawn_reason="")),
+                name="log_withdrawn_has_who_and_reason",
+            ),
         ]
         indexes = [models.Index(fields=["pairing", "form", "-date"], name="log_pairing_form_date")]
 
     def __str__(self):
         return f"{self.date} {self.get_form_display()}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None

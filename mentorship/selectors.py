@@ -2,7 +2,21 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, DateField, Exists, F, Func, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    Func,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -58,6 +72,19 @@ def mentoring_log_list(*, user: User) -> QuerySet[MentoringLog]:
     return MentoringLog.objects.visible_to(user).select_related(
         "pairing", "pairing__cadre", "pairing__mentor", "created_by"
     )
+
+
+def mentoring_log_get(*, user: User, pk: int | str) -> MentoringLog:
+    """One entry, withdrawn or not, if the user may see its pairing."""
+    return get_object_or_404(
+        MentoringLog.with_withdrawn.visible_to(user).select_related("pairing__cadre__village", "pairing__mentor"),
+        pk=pk,
+    )
+
+
+def pairing_log_history(*, pairing: Pairing) -> QuerySet[MentoringLog]:
+    """The pairing's whole log for its page, withdrawn entries included (they are marked)."""
+    return MentoringLog.with_withdrawn.filter(pairing=pairing).select_related("created_by", "withdrawn_by")
 
 
 CADRE_PAGE_LOGS = 10
@@ -163,6 +190,26 @@ def overdue_pairings(*, user: User | Scope, today: dt.date) -> list[Overdue]:
                 overdue.append(Overdue(pairing, requirement.get_form_display(), last_on, due_on))
     overdue.sort(key=lambda o: (o.pairing.cadre.village.township.name, o.due_on))
     return overdue
+
+
+def with_overdue(pairings: QuerySet[Pairing], *, today: dt.date) -> QuerySet[Pairing]:
+    """Annotate ``is_overdue`` in the database, with the semantics of ``overdue_pairings``:
+    an active pairing whose last activity of a required form (or its start, if none), plus
+    the form's interval, is before ``today`` (the rule ``report_pairing_counts`` counts)."""
+    last = (
+        MentoringLog.objects.filter(pairing=OuterRef(OuterRef("pk")), form=OuterRef("form"))
+        .order_by()
+        .values("pairing")
+        .annotate(last=Max("date"))
+        .values("last")
+    )
+    missed = (
+        FormRequirement.objects.filter(policy__county=OuterRef("cadre__village__township__county"))
+        .annotate(due=_AddMonths(Coalesce(Subquery(last), OuterRef("started_on")), F("every_months")))
+        .filter(due__lt=today)
+    )
+    overdue = Q(ended_on__isnull=True) & Exists(missed)
+    return pairings.annotate(is_overdue=Case(When(overdue, then=True), default=False, output_field=BooleanField()))
 
 
 def compliance_by_township(*, user: User, overdue: list[Overdue]) -> list[dict]:

@@ -6,6 +6,7 @@ from typing import TypeVar
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
@@ -145,9 +146,38 @@ def pairing_end_for_cadre(*, user: User, cadre: Cadre, on: dt.date, reason: str)
     pairing = Pairing.objects.filter(cadre=cadre, ended_on__isnull=True).first()
     if pairing is None:
         return None
+    return pairing_end(user=user, pairing=pairing, ended_on=pairing_end_date(pairing=pairing, on=on), reason=reason)
+
+
+def pairing_end_date(*, pairing: Pairing, on: dt.date) -> dt.date:
+    """When a pairing ended by the reserve leaving the pool ends: ``on``, but no earlier
+    than its start or its last (not withdrawn) log entry."""
     last_log = pairing.logs.order_by("-date").values_list("date", flat=True).first()
-    ended_on = max(d for d in (on, pairing.started_on, last_log) if d)
-    return pairing_end(user=user, pairing=pairing, ended_on=ended_on, reason=reason)
+    return max(d for d in (on, pairing.started_on, last_log) if d)
+
+
+PAIRING_FIELDS = ("started_on", "planned_end_on", "goals")
+
+
+@transaction.atomic
+def pairing_update(*, user: User, pairing: Pairing, data: dict) -> Pairing:
+    """Correct a pairing's details (start, planned end, goals); who may pair may correct.
+    The start cannot move after its first log entry or its end."""
+    pairing = Pairing.objects.select_for_update().select_related("cadre__village").get(pk=pairing.pk)
+    _ensure_township_in_scope(user=user, township_id=pairing.cadre.village.township_id)
+    for key, value in data.items():
+        if key in PAIRING_FIELDS:
+            setattr(pairing, key, value)
+    first_log = pairing.logs.order_by("date").values_list("date", flat=True).first()
+    if first_log and pairing.started_on > first_log:
+        raise ValidationError(
+            {"started_on": _("结对时间不能晚于第一条帮带记录（%(date)s）。") % {"date": f"{first_log:%Y-%m-%d}"}}
+        )
+    if pairing.ended_on and pairing.started_on > pairing.ended_on:
+        raise ValidationError({"started_on": _("结对时间不能晚于结束时间。")})
+    if pairing.planned_end_on and pairing.planned_end_on < pairing.started_on:
+        raise ValidationError({"planned_end_on": _("计划结束时间不能早于结对时间。")})
+    return _save(pairing, user=user)
 
 
 # Mentoring log -------------------------------------------------------------------------
@@ -163,15 +193,59 @@ def mentoring_log_create(*, user: User, pairing: Pairing, data: dict) -> Mentori
     log = MentoringLog(pairing=pairing, created_by=user, **{k: v for k, v in data.items() if k in LOG_FIELDS})
     if not log.entered_by:
         log.entered_by = default_entered_by(user)
+    _check_log(log, pairing=pairing)
+    # The log's check constraints repeat its field validation (form choices, entered-by
+    # choices, the hours range), which full_clean has already done; checking them again
+    # costs a query each, and the database enforces them anyway.
+    return _save(log, user=user, validate_constraints=False)
+
+
+def _check_log(log: MentoringLog, *, pairing: Pairing) -> None:
     if log.date and log.date < pairing.started_on:
         raise ValidationError({"date": _("帮带日期不能早于结对时间。")})
     if log.date and pairing.ended_on and log.date > pairing.ended_on:
         raise ValidationError({"date": _("帮带日期不能晚于结对结束时间。")})
-    if log.attachment:
+    if log.attachment and not getattr(log.attachment, "_committed", True):
         _check_attachment(log.attachment)
-    # The log's check constraints repeat its field validation (form choices, entered-by
-    # choices, the hours range), which full_clean has already done; checking them again
-    # costs a query each, and the database enforces them anyway.
+
+
+def _locked_log(*, user: User, log: MentoringLog) -> MentoringLog:
+    """The entry, locked, if the user may write its pairing (the rule of creating one)."""
+    log = (
+        MentoringLog.with_withdrawn.select_for_update(of=("self",))
+        .select_related("pairing__cadre__village")
+        .get(pk=log.pk)
+    )
+    _ensure_township_in_scope(user=user, township_id=log.pairing.cadre.village.township_id)
+    if log.is_withdrawn:
+        raise ValidationError(_("该帮带记录已撤回，不能再修改。"))
+    return log
+
+
+@transaction.atomic
+def mentoring_log_update(*, user: User, log: MentoringLog, data: dict) -> MentoringLog:
+    """Correct an entry; the history keeps what it said before and who changed it."""
+    log = _locked_log(user=user, log=log)
+    for key, value in data.items():
+        if key in LOG_FIELDS and not (key == "attachment" and not value):
+            setattr(log, key, value)
+    if not log.entered_by:
+        log.entered_by = default_entered_by(user)
+    _check_log(log, pairing=log.pairing)
+    return _save(log, user=user, validate_constraints=False)
+
+
+@transaction.atomic
+def mentoring_log_withdraw(*, user: User, log: MentoringLog, reason: str) -> MentoringLog:
+    """Withdraw a wrong entry (撤回): it stays, marked with who, when and why, and no
+    longer counts anywhere (see ``CurrentLogManager``)."""
+    log = _locked_log(user=user, log=log)
+    if not reason.strip():
+        raise ValidationError({"reason": _("请填写撤回原因。")})
+    log.withdrawn_at = timezone.now()
+    log.withdrawn_by = user
+    log.withdrawn_reason = reason.strip()[:200]
+    log._change_reason = f"撤回：{log.withdrawn_reason}"
     return _save(log, user=user, validate_constraints=False)
 
 

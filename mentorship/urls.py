@@ -15,7 +15,13 @@ urlpatterns = [
     path("pairings/new/", views.PairingCreateView.as_view(), name="pairing-create"),
     path("pairings/<int:pk>/", views.PairingDetailView.as_view(), name="pairing-detail"),
     path("pairings/for-cadre/<int:cadre_pk>/", views.pairing_for_cadre, name="pairing-for-cadre"),
+    path("pairings/<int:pk>/edit/", views.PairingUpdateView.as_view(), name="pairing-update"),
+    path("logs/<int:pk>/edit/", views.MentoringLogUpdateView.as_view(), name="log-update"),
+    path("logs/<int:pk>/withdraw/", views.MentoringLogWithdrawView.as_view(), name="log-withdraw"),
     path("logs/<int:pk>/attachment/", views.mentoring_log_attachment, name="log-attachment"),
+    path("search/cadres/", views.search_cadres, name="search-cadres"),
+    path("search/mentors/", views.search_mentors, name="search-mentors"),
+    path("search/villages/", views.search_villages, name="search-villages"),
     path("compliance/", views.ComplianceView.as_view(), name="compliance"),
     path("policy/", views.PolicyView.as_view(), name="policy"),
 ]

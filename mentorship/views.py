@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.db.models import Q
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
 from accounts.mixins import WriteRequiredMixin, write_required
@@ -14,11 +15,22 @@ from cadre.selectors import cadre_list
 from common.forms import add_service_errors
 from common.views import ServiceFormMixin
 from imports.views import ImportUploadView, attachment
+from org.selectors import village_list
 
 from . import selectors, services
-from .filters import MentorFilter
-from .forms import MentorForm, MentoringLogForm, PairingEndForm, PairingForm, PolicyForm
+from .filters import MentorFilter, PairingPageFilter
+from .forms import (
+    MentorForm,
+    MentoringLogForm,
+    PairingEndForm,
+    PairingForm,
+    PairingUpdateForm,
+    PolicyForm,
+    WithdrawForm,
+    cadre_label,
+)
 from .importing import MENTOR_IMPORTER, mentor_template
+from .widgets import mentor_label, village_label
 
 
 class MentorListView(FilterView):
@@ -81,25 +93,27 @@ class MentorFormView(WriteRequiredMixin, ServiceFormMixin, FormView):
         return _("已保存导师 %(name)s。") % {"name": mentor.name}
 
 
-class PairingListView(ListView):
+class PairingListView(FilterView):
+    """Pairings with filters (township, village, mentor, name, state, overdue) and links to
+    the reserve, the mentor and the pairing; whether each is overdue is computed in the
+    database (selectors.with_overdue), so the page's cost does not grow with the county."""
+
     template_name = "mentorship/pairing_list.html"
+    filterset_class = PairingPageFilter
     context_object_name = "pairings"
     paginate_by = 30
 
     def get_queryset(self):
         pairings = selectors.pairing_list(user=self.request.user).order_by(
-            "cadre__village__township__name", "cadre__village__name", "cadre__name", "-started_on"
+            "cadre__village__township__name", "cadre__village__name", "cadre__name", "-started_on", "pk"
         )
-        self.show = self.request.GET.get("show", "active")
-        if self.show == "active":
-            pairings = pairings.filter(ended_on__isnull=True)
-        elif self.show == "ended":
-            pairings = pairings.filter(ended_on__isnull=False)
-        return pairings
+        return selectors.with_overdue(pairings, today=timezone.localdate())
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "show": self.show, "query_string": f"show={self.show}",
-                "can_write": can_write(self.request.user)}  # fmt: skip
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return {**context, "query_string": query.urlencode(), "can_write": can_write(self.request.user)}
 
 
 class PairingCreateView(WriteRequiredMixin, ServiceFormMixin, FormView):
@@ -141,11 +155,15 @@ class PairingDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         pairing = kwargs.get("pairing") or self.get_pairing()
-        writable = can_write(self.request.user) and pairing.is_active
+        may_write = can_write(self.request.user)
+        writable = may_write and pairing.is_active
+        logs = list(selectors.pairing_log_history(pairing=pairing))
         return {
             **super().get_context_data(**kwargs),
             "pairing": pairing,
-            "logs": pairing.logs.select_related("created_by"),
+            "logs": logs,
+            "log_count": sum(1 for log in logs if not log.is_withdrawn),
+            "can_write": may_write,
             "log_form": kwargs.get("log_form") or (MentoringLogForm() if writable else None),
             "end_form": kwargs.get("end_form") or (PairingEndForm() if writable else None),
         }
@@ -156,6 +174,9 @@ class PairingDetailView(TemplateView):
         pairing = self.get_pairing()
         if "end" in request.POST:
             form = PairingEndForm(request.POST)
+            if form.is_valid() and request.POST.get("confirm") != "1":
+                # First step: say what ending it will do; only the confirmed post ends it.
+                return self.render_to_response(self.get_context_data(pairing=pairing, end_form=form, confirm_end=True))
             if form.is_valid():
                 try:
                     services.pairing_end(user=request.user, pairing=pairing, ended_on=form.cleaned_data["ended_on"],
@@ -174,6 +195,76 @@ class PairingDetailView(TemplateView):
             except ValidationError as exc:
                 add_service_errors(form, exc)
         return self.render_to_response(self.get_context_data(pairing=pairing, log_form=form))
+
+
+class PairingUpdateView(WriteRequiredMixin, ServiceFormMixin, FormView):
+    """Correct a pairing's details."""
+
+    template_name = "mentorship/pairing_update.html"
+    form_class = PairingUpdateForm
+
+    def get_pairing(self):
+        if not hasattr(self, "_pairing"):
+            self._pairing = selectors.pairing_get(user=self.request.user, pk=self.kwargs["pk"])
+        return self._pairing
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_pairing()}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "pairing": self.get_pairing()}
+
+    def perform(self, form):
+        return services.pairing_update(user=self.request.user, pairing=self.get_pairing(), data=form.cleaned_data)
+
+    def success_message(self, pairing):
+        return _("已更正结对信息。")
+
+
+class MentoringLogObjectMixin:
+    def get_log(self):
+        if not hasattr(self, "_log"):
+            self._log = selectors.mentoring_log_get(user=self.request.user, pk=self.kwargs["pk"])
+            if self._log.is_withdrawn:
+                raise Http404(_("该帮带记录已撤回。"))
+        return self._log
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "log": self.get_log(), "pairing": self.get_log().pairing}
+
+    def success_url_for(self, log):
+        return log.pairing.get_absolute_url()
+
+
+class MentoringLogUpdateView(WriteRequiredMixin, MentoringLogObjectMixin, ServiceFormMixin, FormView):
+    """Correct a mentoring log entry."""
+
+    template_name = "mentorship/log_form.html"
+    form_class = MentoringLogForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_log()}
+
+    def perform(self, form):
+        return services.mentoring_log_update(user=self.request.user, log=self.get_log(), data=form.cleaned_data)
+
+    def success_message(self, log):
+        return _("已更正 %(date)s 的帮带记录。") % {"date": f"{log.date:%Y-%m-%d}"}
+
+
+class MentoringLogWithdrawView(WriteRequiredMixin, MentoringLogObjectMixin, ServiceFormMixin, FormView):
+    """Withdraw a wrong entry, with a reason; the page itself is the confirmation."""
+
+    template_name = "mentorship/log_withdraw.html"
+    form_class = WithdrawForm
+
+    def perform(self, form):
+        return services.mentoring_log_withdraw(
+            user=self.request.user, log=self.get_log(), reason=form.cleaned_data["reason"]
+        )
+
+    def success_message(self, log):
+        return _("已撤回 %(date)s 的帮带记录。") % {"date": f"{log.date:%Y-%m-%d}"}
 
 
 class ComplianceView(TemplateView):
@@ -237,7 +328,7 @@ def pairing_for_cadre(request, cadre_pk):
 class MentorUploadView(ImportUploadView):
     template_name = "mentorship/mentor_upload.html"
     kind = MENTOR_IMPORTER.kind
-    file_label = _("导师库文件")
+    file_label = _("导师名册文件")
 
 
 @write_required
@@ -247,9 +338,58 @@ def mentor_template_download(request):
 
 def mentoring_log_attachment(request, pk):
     """Attachments are personal records: served only to users who may see the pairing."""
-    entry = get_object_or_404(selectors.mentoring_log_list(user=request.user), pk=pk)
+    entry = selectors.mentoring_log_get(user=request.user, pk=pk)
     if not entry.attachment:
         raise Http404(_("没有附件"))
     return FileResponse(
         entry.attachment.open("rb"), as_attachment=True, filename=entry.attachment.name.rsplit("/", 1)[-1]
     )
+
+
+SEARCH_LIMIT = 20
+
+
+def _search_response(rows) -> JsonResponse:
+    return JsonResponse({"results": [{"id": pk, "text": text} for pk, text in rows]})
+
+
+def _search_term(request) -> str:
+    return request.GET.get("q", "").strip()[:50]
+
+
+def search_cadres(request):
+    """Up to 20 reserves in the user's scope whose name (or village) matches ``q``;
+    ``free=1``: only those who may be paired now (no active mentor)."""
+    term = _search_term(request)
+    cadres = (
+        selectors.reserves_without_mentor(user=request.user)
+        if request.GET.get("free") == "1"
+        else cadre_list(user=request.user)
+    )
+    if term:
+        cadres = cadres.filter(Q(name__icontains=term) | Q(village__name__icontains=term))
+    cadres = cadres.order_by("name", "pk")[:SEARCH_LIMIT]
+    return _search_response((c.pk, cadre_label(c)) for c in cadres)
+
+
+def search_mentors(request):
+    """Up to 20 mentors in scope matching ``q`` by name, unit or specialty; ``active=1``:
+    only those in the pool."""
+    term = _search_term(request)
+    mentors = selectors.mentor_list(user=request.user)
+    if request.GET.get("active") == "1":
+        mentors = mentors.filter(is_active=True)
+    if term:
+        mentors = mentors.filter(Q(name__icontains=term) | Q(unit__icontains=term) | Q(specialties__icontains=term))
+    mentors = mentors.order_by("name", "pk")[:SEARCH_LIMIT]
+    return _search_response((m.pk, mentor_label(m)) for m in mentors)
+
+
+def search_villages(request):
+    """Up to 20 villages in scope matching ``q`` by village or township name."""
+    term = _search_term(request)
+    villages = village_list(user=request.user)
+    if term:
+        villages = villages.filter(Q(name__icontains=term) | Q(township__name__icontains=term))
+    villages = villages.order_by("township__name", "name", "pk")[:SEARCH_LIMIT]
+    return _search_response((v.pk, village_label(v)) for v in villages)

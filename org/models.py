@@ -4,6 +4,7 @@ from django.db.models import F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from common.models import TimeStampedModel
 from common.scope import ScopedQuerySet
@@ -124,6 +125,12 @@ class Seat(TimeStampedModel):
     number = models.PositiveSmallIntegerField(_("序号"), default=1)
     holder_name = models.CharField(_("现任"), max_length=50, blank=True)
     holder_since = models.DateField(_("任职时间"), null=True, blank=True)
+    # When and why the last outside incumbent left; kept until the seat is filled again,
+    # so that the history (below) can tell each term's end.
+    vacated_on = models.DateField(_("离任时间"), null=True, blank=True)
+    vacated_reason = models.CharField(_("离任原因"), max_length=200, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     scope_path = "village__township"
     objects = SeatQuerySet.as_manager()
@@ -138,6 +145,11 @@ class Seat(TimeStampedModel):
             models.CheckConstraint(
                 condition=~Q(holder_name="") | Q(holder_since__isnull=True),
                 name="seat_vacant_has_no_start_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(vacated_on__isnull=True, vacated_reason="")
+                | (Q(vacated_on__isnull=False, holder_name="") & ~Q(vacated_reason="")),
+                name="seat_vacated_has_date_and_reason",
             ),
         ]
 

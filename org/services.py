@@ -1,9 +1,13 @@
-from django.core.exceptions import ValidationError
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.excel import TOTAL_ROW_PREFIXES, compact_text
 from common.headers import Column, HeaderMatcher
+from common.scope import ScopedUser
 
 from .models import STANDARD_SEATS, County, Seat, Township, Village
 
@@ -119,3 +123,93 @@ def units_import(*, rows: list[list], dry_run: bool = False) -> dict:
         "seats_created": seats_created,
         "rows": len(entries),
     }
+
+
+# Who holds a village's two-committee seats (村“两委”班子). The county office records them;
+# a township sees them. A reserve enters a seat through the registry (cadre.org_services);
+# the services here keep the incumbents who are not in the registry, on the seat itself.
+
+
+def may_manage_seats(user: ScopedUser) -> bool:
+    """County staff (and a deployment's superuser) who may write; not township secretaries
+    and not read-only leaders."""
+    return bool(user.is_authenticated and getattr(user, "may_write", False) and not user.scope.is_township)
+
+
+def ensure_may_manage_seat(*, user: ScopedUser, seat: Seat) -> None:
+    if not may_manage_seats(user):
+        raise PermissionDenied(_("只有县委组织部工作人员可以登记村“两委”班子成员。"))
+    if not Seat.objects.visible_to(user).filter(pk=seat.pk).exists():
+        raise PermissionDenied(_("只能管理本辖区的村(社区)。"))
+
+
+def _locked_seat(seat: Seat) -> Seat:
+    """The seat, locked and read fresh: the same lock the registry takes to seat a reserve
+    (cadre.services._seat_take), so all who fill or empty this seat queue here. A seat whose
+    holder was written without a history record (bulk loads) first gets one of its state as
+    it stands, so that the term about to end keeps its start in the history."""
+    seat = Seat.objects.select_for_update().get(pk=seat.pk)
+    if seat.holder_name and not Seat.history.filter(id=seat.pk).exists():
+        Seat.history.bulk_history_create([seat], default_change_reason=_("此前登记的现任"))
+    return seat
+
+
+@transaction.atomic
+def seat_holder_assign(*, user: ScopedUser, seat: Seat, name: str, since: dt.date) -> Seat:
+    """Record an incumbent who is not in the reserve registry on a vacant seat."""
+    ensure_may_manage_seat(user=user, seat=seat)
+    seat = _locked_seat(seat)
+    name = compact_text(name)
+    if not name:
+        raise ValidationError({"name": _("请填写现任姓名。")})
+    if len(name) > Seat._meta.get_field("holder_name").max_length:
+        raise ValidationError({"name": _("姓名过长。")})
+    if not seat.is_vacant:
+        raise ValidationError(
+            {"name": _("%(seat)s已由%(holder)s担任，请先办理离任。") % {"seat": seat, "holder": seat.holder}}
+        )
+    if since > timezone.localdate():
+        raise ValidationError({"since": _("任职时间不能晚于今天。")})
+    if seat.vacated_on and since < seat.vacated_on:
+        raise ValidationError(
+            {"since": _("任职时间不能早于上一任的离任时间（%(date)s）。") % {"date": seat.vacated_on.isoformat()}}
+        )
+    seat.holder_name, seat.holder_since = name, since
+    seat.vacated_on, seat.vacated_reason = None, ""
+    return _save_seat(seat, user=user, reason=_("登记现任：%(name)s") % {"name": name})
+
+
+@transaction.atomic
+def seat_holder_end(*, user: ScopedUser, seat: Seat, on: dt.date, reason: str) -> Seat:
+    """End the term of the incumbent recorded on the seat (not a seated reserve: their term
+    ends through the registry, see cadre.org_services.seat_incumbency_end)."""
+    ensure_may_manage_seat(user=user, seat=seat)
+    seat = _locked_seat(seat)
+    if not seat.holder_name:
+        raise ValidationError(_("该职位没有登记在册外的现任，无需办理离任。"))
+    check_term_end(since=seat.holder_since, on=on, reason=reason)
+    name = seat.holder_name
+    seat.holder_name, seat.holder_since = "", None
+    seat.vacated_on, seat.vacated_reason = on, reason.strip()
+    return _save_seat(seat, user=user, reason=_("%(name)s离任") % {"name": name})
+
+
+def check_term_end(*, since: dt.date | None, on: dt.date, reason: str) -> None:
+    """The rules every end of a term follows, whoever held the seat."""
+    errors = {}
+    if since and on < since:
+        errors["on"] = _("离任时间不能早于任职时间（%(date)s）。") % {"date": since.isoformat()}
+    elif on > timezone.localdate():
+        errors["on"] = _("离任时间不能晚于今天。")
+    if not reason.strip():
+        errors["reason"] = _("请填写离任原因。")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_seat(seat: Seat, *, user: ScopedUser, reason: str) -> Seat:
+    seat.full_clean()
+    seat._history_user = user
+    seat._change_reason = reason[:100]
+    seat.save()
+    return seat

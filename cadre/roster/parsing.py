@@ -228,8 +228,19 @@ def _parse_id(raw, parsed: ParsedRow):
     try:
         return parse_id_number(raw)
     except ValidationError as exc:
-        parsed.error("id_number", exc.messages[0])
+        # The number as typed, so the user finds the cell (and the typo) at once.
+        parsed.error("id_number", _("%(message)s（表中填写为“%(typed)s”）") % {"message": exc.messages[0],
+                                                                        "typed": typed_text(raw)})  # fmt: skip
         return None
+
+
+TYPED_LIMIT = 40  # characters of a wrong ID cell repeated in its error
+
+
+def typed_text(raw) -> str:
+    """A cell as the user typed it (ends trimmed, full-width characters kept), shortened."""
+    text = raw.strip() if isinstance(raw, str) else cell_text(raw)
+    return text if len(text) <= TYPED_LIMIT else f"{text[:TYPED_LIMIT]}…"
 
 
 def _check_birth_date(raw, actual, parsed: ParsedRow) -> None:
@@ -268,9 +279,10 @@ def _mark_duplicates(rows: list[ParsedRow]) -> None:
     for number, group in seen.items():
         if len(group) > 1:
             lines = "、".join(f"{p.sheet}!{p.row}" if p.sheet else str(p.row) for p in group)
+            names = "、".join(dict.fromkeys(p.values.get("name") or "—" for p in group))
             for parsed in group:
                 parsed.error(
                     "id_number",
-                    _("%(value)s**********%(value2)s在本表中重复出现（第%(lines)s行）")
-                    % {"value": number[:4], "value2": number[-4:], "lines": lines},
+                    _("%(value)s**********%(value2)s在本表中重复出现（第%(lines)s行：%(names)s）")
+                    % {"value": number[:4], "value2": number[-4:], "lines": lines, "names": names},
                 )

@@ -21,7 +21,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Role, User
 from common.masking import mask_id_number
 from imports.engine import (
     CREATE,
@@ -137,8 +137,22 @@ def _plan(sheet: ParsedSheet, *, user: User, report: ImportReport) -> Plan:
                              id_number=mask_id_number(number), errors=parsed.errors, sheet=parsed.sheet)  # fmt: skip
         report.outcomes.append(outcome)
         current = existing.get(number)
-        if current is not None and current.pop("_township_id") not in allowed_townships:
-            parsed.error("id_number", _("该身份证号已在其他乡镇登记，请联系县委组织部核实"))
+        if current is not None:
+            township_id, county_id = current.pop("_township_id"), current.pop("_county_id")
+            place = f"{current.pop('_township')}{current.pop('_village')}"
+            if township_id not in allowed_townships:
+                # Only as much as the user may see: nothing of a reserve outside their
+                # scope, not even the name.
+                parsed.error("id_number", _registered_elsewhere(user, county_id))
+            elif values.get("name") and values["name"] != current["name"]:
+                # Another person's number (a typo, most likely): whose it is and where, both
+                # visible to this user; overwriting that reserve with this row would be wrong.
+                parsed.error(
+                    "id_number",
+                    _("该身份证号已登记为%(name)s（%(place)s），与本行姓名“%(row_name)s”不一致；请核对身份证号，"
+                      "如确为同一人改名，请先在该后备干部的页面修改姓名")
+                    % {"name": current["name"], "place": place, "row_name": values["name"]},
+                )  # fmt: skip
         if parsed.errors:
             continue
         if current is None:
@@ -165,6 +179,14 @@ def _plan(sheet: ParsedSheet, *, user: User, report: ImportReport) -> Plan:
     return plan
 
 
+def _registered_elsewhere(user: User, county_id: int) -> str:
+    """A township secretary learns only that another township holds the number; county
+    staff, that another county does."""
+    if user.role == Role.TOWNSHIP or county_id == user.county_id:
+        return _("该身份证号已在其他乡镇登记，请联系县委组织部")
+    return _("该身份证号已在其他县(区)登记，请联系县委组织部核实")
+
+
 def _existing(numbers: set[str]) -> dict[str, dict]:
     """Current values of the cadres with these ID numbers, a few thousand per query."""
     fields = [f.attname for f in Cadre._meta.concrete_fields]
@@ -172,9 +194,11 @@ def _existing(numbers: set[str]) -> dict[str, dict]:
     numbers = sorted(numbers)
     for start in range(0, len(numbers), BATCH):
         chunk = numbers[start : start + BATCH]
-        rows = Cadre.objects.filter(id_number__in=chunk).values_list(*fields, "village__township_id")
+        extra = {"_township_id": "village__township_id", "_county_id": "village__township__county_id",
+                 "_township": "village__township__name", "_village": "village__name"}  # fmt: skip
+        rows = Cadre.objects.filter(id_number__in=chunk).values_list(*fields, *extra.values())
         for row in rows:
-            record = dict(zip([*fields, "_township_id"], row, strict=True))
+            record = dict(zip([*fields, *extra], row, strict=True))
             found[record["id_number"]] = record
     return found
 

@@ -191,6 +191,7 @@ def build(ctx: ReportContext) -> Built:
     render_pdf(
         "reports/subsidy_pdf.html",
         {"title": title, "state": state, "generated_at": timezone.localtime(), "headers": [c[0] for c in LINE_COLUMNS],
+         "widths": [round(100 * c[1] / sum(w for _, w, _ in LINE_COLUMNS), 1) for c in LINE_COLUMNS],
          "rows": pdf_rows},
         built.pdf,
     )  # fmt: skip

@@ -32,8 +32,8 @@ CHART_ROW = HEADER_ROW + 1
 PAGE_BREAK_BEFORE = "education"  # the second printed page starts with 按学历, beside its bar chart
 
 DIMENSIONS = [
-    ("tier", "层级"), ("status", "状态"), ("political_status", "政治面貌"), ("age_band", "年龄段（月末）"),
-    ("education", "学历"), ("source", "来源"),
+    ("tier", "层级"), ("status", "月末状态（含已进入两委、已退出）"), ("political_status", "政治面貌"),
+    ("age_band", "年龄段（月末）"), ("education", "学历"), ("source", "来源"),
 ]  # fmt: skip
 
 

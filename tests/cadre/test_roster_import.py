@@ -15,7 +15,7 @@ from cadre.models import Cadre, Education, PoliticalStatus, Source, Status, Tier
 from cadre.roster import roster_import
 from cadre.services import cadre_update
 from imports import reading
-from tests.factories import CadreFactory, VillageFactory, make_id_number
+from tests.factories import CadreFactory, CountyFactory, TownshipFactory, VillageFactory, make_id_number
 from tests.roster_files import HEADER, person, write_roster
 
 pytestmark = pytest.mark.django_db
@@ -442,8 +442,18 @@ class TestIdNumber:
 
         report = run(path, county_user)
 
-        assert errors(report) == [f"第3行 身份证号: {message}"]
+        typed = f"（表中填写为“{written}”）" if written else ""  # the cell as typed, to find the typo
+        assert errors(report) == [f"第3行 身份证号: {message}{typed}"]
         assert_nothing_written()
+
+    def test_a_wrong_id_number_is_repeated_as_typed_with_its_full_width_digits(self, tmp_path, county_user, village):
+        typed = "４３１１２１１９９５０３１４１０１"  # 17 full-width digits, as a Chinese input method types them
+        path = write_roster(tmp_path / "花名册.xlsx", [person(**{"身份证号": f" {typed} "})])
+
+        report = run(path, county_user)
+
+        assert errors(report) == [f"第3行 身份证号: 身份证号应为18位，实际为17位（表中填写为“{typed}”）"]
+        assert report.outcomes[0].id_number == ""  # nothing valid to mask
 
     def test_the_same_id_number_twice_in_one_file_is_an_error_on_both_rows(self, tmp_path, county_user, village):
         twice = number(seq=118)
@@ -455,8 +465,8 @@ class TestIdNumber:
 
         masked = f"{twice[:4]}**********{twice[-4:]}"
         assert errors(report) == [
-            f"第3行 身份证号: {masked}在本表中重复出现（第3、5行）",
-            f"第5行 身份证号: {masked}在本表中重复出现（第3、5行）",
+            f"第3行 身份证号: {masked}在本表中重复出现（第3、5行：李明、李明明）",
+            f"第5行 身份证号: {masked}在本表中重复出现（第3、5行：李明、李明明）",
         ]
         assert [o.action for o in report.outcomes] == ["error", "create", "error"]
         assert_nothing_written()
@@ -748,16 +758,43 @@ class TestTownshipSecretary:
     def test_an_id_number_registered_in_another_township(self, tmp_path, township_secretary, village, other_village):
         theirs = CadreFactory(village=other_village, name="王芳", id_number=number(seq=102), phone="13700000000")
         histories = history_count()
-        path = write_roster(tmp_path / "花名册.xlsx", [person(seq=101), person(seq=102, name="王芳")])
+        path = write_roster(tmp_path / "花名册.xlsx", [person(seq=101), person(seq=102, name="王小芳")])
 
         report = run(path, township_secretary)
 
-        assert errors(report) == ["第4行 身份证号: 该身份证号已在其他乡镇登记，请联系县委组织部核实"]
+        # Nothing about the other township's reserve: not the name, not the township.
+        assert errors(report) == ["第4行 身份证号: 该身份证号已在其他乡镇登记，请联系县委组织部"]
+        assert "王芳" not in str(report.errors[0]) and other_village.township.name not in str(report.errors[0])
         assert [o.action for o in report.outcomes] == ["create", "error"]
         assert list(Cadre.objects.values_list("pk", flat=True)) == [theirs.pk]
         theirs.refresh_from_db()
         assert (theirs.village, theirs.phone) == (other_village, "13700000000")
         assert history_count() == histories
+
+    @pytest.mark.parametrize("who", ["county_user", "township_secretary"])
+    def test_an_id_number_of_another_reserve_in_scope_says_whose_and_where(self, request, tmp_path, village, who):
+        theirs = CadreFactory(village=village, name="赵强", id_number=number(seq=105), phone="13700000000")
+        path = write_roster(tmp_path / "花名册.xlsx", [person(seq=101), person(seq=105, name="王小芳")])
+
+        report = run(path, request.getfixturevalue(who))
+
+        assert errors(report) == [
+            "第4行 身份证号: 该身份证号已登记为赵强（白水镇枫树村），与本行姓名“王小芳”不一致；请核对身份证号，"
+            "如确为同一人改名，请先在该后备干部的页面修改姓名"
+        ]
+        assert not report.applied
+        theirs.refresh_from_db()
+        assert (theirs.name, theirs.phone) == ("赵强", "13700000000")
+
+    def test_an_id_number_registered_in_another_county(self, tmp_path, county_user, village):
+        elsewhere = VillageFactory(township=TownshipFactory(county=CountyFactory(name="绿水县"), name="远山镇"))
+        CadreFactory(village=elsewhere, name="赵敏", id_number=number(seq=102))
+        path = write_roster(tmp_path / "花名册.xlsx", [person(seq=101), person(seq=102, name="王小芳")])
+
+        report = run(path, county_user)
+
+        assert errors(report) == ["第4行 身份证号: 该身份证号已在其他县(区)登记，请联系县委组织部核实"]
+        assert "赵敏" not in str(report.errors[0]) and "远山镇" not in str(report.errors[0])
 
     def test_county_staff_may_move_a_cadre_between_townships(self, tmp_path, county_user, village, other_village):
         cadre = CadreFactory(village=other_village, name="王芳", id_number=number(seq=102), phone="13812345678")
@@ -793,9 +830,7 @@ class TestBrokenFiles:
 
         report = run(path, county_user)
 
-        self.assert_refused(
-            report, "无法读取文件“花名册.xlsx”：不是有效的 Excel 表格（支持 .xlsx、.xlsm、.xls、.ods）。"
-        )
+        self.assert_refused(report, f"无法读取文件“花名册.xlsx”：不是有效的表格文件（支持 {reading.ACCEPTED}）。")
 
     def test_a_zip_that_is_no_workbook(self, tmp_path, county_user, village):
         path = tmp_path / "花名册.xlsx"
@@ -804,9 +839,7 @@ class TestBrokenFiles:
 
         report = run(path, county_user)
 
-        self.assert_refused(
-            report, "无法读取文件“花名册.xlsx”：不是有效的 Excel 表格（支持 .xlsx、.xlsm、.xls、.ods）。"
-        )
+        self.assert_refused(report, f"无法读取文件“花名册.xlsx”：不是有效的表格文件（支持 {reading.ACCEPTED}）。")
 
     def test_an_empty_file(self, tmp_path, county_user, village):
         path = tmp_path / "花名册.xlsx"
@@ -819,7 +852,9 @@ class TestBrokenFiles:
         with zipfile.ZipFile(path, "w") as archive:
             archive.writestr("word/document.xml", "<w:document/>")
 
-        self.assert_refused(run(path, county_user), "不支持的文件类型“.docx”，请上传 .xlsx、.xls、.ods、.csv 文件。")
+        self.assert_refused(
+            run(path, county_user), "不支持的文件类型“.docx”，请上传 .xlsx、.xlsm、.xls、.ods、.csv 文件。"
+        )
 
     def test_a_zip_bomb(self, tmp_path, county_user, village):
         path = tmp_path / "炸弹.xlsx"

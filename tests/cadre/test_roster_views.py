@@ -138,8 +138,36 @@ class TestUploadAndConfirm:
         path = tmp_path / "照片.jpg"
         path.write_bytes(b"\xff\xd8\xff")
         response = _upload(login(county_user), path)
-        assert "不支持的文件类型“.jpg”" in response.content.decode()
-        assert response.context["record"].state == ImportRecord.State.REFUSED
+        html = response.content.decode()
+        assert response.status_code == 200 and response.redirect_chain == []  # the upload page again
+        assert "不支持的文件类型“.jpg”" in html and "请重新选择文件" in html
+        assert not ImportRecord.objects.exists()  # nothing stored for it
+
+    def test_a_roster_preview_names_the_id_number_as_typed(
+        self, login, county_user, tmp_path, village, django_capture_on_commit_callbacks
+    ):
+        path = write_roster(tmp_path / "bad.xlsx", [person(seq=101, **{"身份证号": "4311211995031410"})])
+        with django_capture_on_commit_callbacks(execute=True):
+            html = _upload(login(county_user), path).content.decode()
+        assert "身份证号应为18位，实际为16位（表中填写为“4311211995031410”）" in html
+        # At phone width the rows are stacked, the error under the name at full width.
+        phone = html[html.index('id="preview-rows"') : html.index("</ul>", html.index('id="preview-rows"'))]
+        assert "（表中填写为“4311211995031410”）" in phone
+
+    def test_county_staff_follow_a_township_preview_but_only_its_uploader_confirms_it(
+        self, login, county_user, township_secretary, tmp_path, village, django_capture_on_commit_callbacks
+    ):
+        path = write_roster(tmp_path / "白水镇.xlsx", [person(seq=101)])
+        with django_capture_on_commit_callbacks(execute=True):
+            record = _upload(login(township_secretary), path).context["record"]
+        county = login(county_user)
+        page = county.get(reverse("imports:record", args=[record.pk]))
+        html = page.content.decode()
+        assert page.status_code == 200 and "确认导入</button>" not in html and "您只能查看" in html
+        assert county.post(reverse("imports:confirm", args=[record.pk])).status_code == 404
+        assert county.post(reverse("imports:mapping", args=[record.pk]), {"headers": 0}).status_code == 404
+        record.refresh_from_db()
+        assert record.state == ImportRecord.State.PREVIEWED
 
 
 class TestTemplateAndExport:

@@ -209,14 +209,13 @@ class TestPages:
 
     def test_status_change_through_the_page(self, login, county_user, cadre, village):
         seat = Seat.objects.get(village=village, post=SeatPost.SECRETARY)
-        response = login(county_user).post(
-            reverse("cadre:status", args=[cadre.pk]),
-            {
-                "to": "seated",
-                "on": "2026-05-01",
-                "seat": seat.pk,
-            },
-        )
+        data = {"to": "seated", "on": "2026-05-01", "seat": seat.pk}
+        client = login(county_user)
+        step = client.post(reverse("cadre:status", args=[cadre.pk]), data)
+        assert step.status_code == 200 and step.context["confirming"]
+        cadre.refresh_from_db()
+        assert cadre.status == Status.RESERVE
+        response = client.post(reverse("cadre:status", args=[cadre.pk]), {**data, "confirm": "1"})
         assert response.status_code == 302
         cadre.refresh_from_db()
         assert cadre.status == Status.SEATED and cadre.seat == seat

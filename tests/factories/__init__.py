@@ -5,6 +5,7 @@ works for every factory."""
 from .accounts import PASSWORD, UserFactory, leader_user, township_user
 from .assessment import AssignmentFactory, AssignmentKindFactory, DeedFactory, builtin_kind
 from .cadre import CadreFactory, make_id_number
+from .imports import ImportRecordFactory
 from .mentorship import MentorFactory, MentoringLogFactory, PairingFactory
 from .org import CountyFactory, TownshipFactory, VillageFactory
 from .subsidies import SubsidyPolicyFactory, graded
@@ -18,6 +19,7 @@ __all__ = [
     "DeedFactory",
     "CadreFactory",
     "CountyFactory",
+    "ImportRecordFactory",
     "MentorFactory",
     "MentoringLogFactory",
     "PairingFactory",

@@ -94,7 +94,11 @@ class TestPages:
         assert pairing.logs.get().entered_by == "county"
         detail = client.get(reverse("cadre:detail", args=[cadre.pk])).content.decode()
         assert "导师0" in detail and "谈工作打算" in detail
-        client.post(pairing.get_absolute_url(), {"end": "1", "ended_on": "2026-03-01", "end_reason": "调整结对"})
+        end = {"end": "1", "ended_on": "2026-03-01", "end_reason": "调整结对"}
+        step = client.post(pairing.get_absolute_url(), end)
+        pairing.refresh_from_db()
+        assert pairing.ended_on is None and step.context["confirm_end"]
+        client.post(pairing.get_absolute_url(), {**end, "confirm": "1"})
         pairing.refresh_from_db()
         assert pairing.ended_on == dt.date(2026, 3, 1)
 
@@ -130,8 +134,23 @@ class TestQueryCounts:
     def test_pairing_list(self, login, county_user, township, django_assert_num_queries, n):
         populate(county_user, township, n)
         client = login(county_user)
-        with django_assert_num_queries(4 + REQUEST_TRANSACTION):
+        # session, user, count, page (overdue computed in it), township choices; the
+        # village and mentor selects render no options until one is chosen
+        with django_assert_num_queries(5 + REQUEST_TRANSACTION):
             client.get(reverse("mentorship:pairing-list"))
+
+    @pytest.mark.parametrize("n", [3, 25])
+    def test_pairing_list_with_every_filter(self, login, county_user, township, django_assert_num_queries, n):
+        populate(county_user, township, n)
+        pairing = Pairing.objects.first()
+        client = login(county_user)
+        query = {"q": pairing.cadre.name, "township": township.pk, "village": pairing.cadre.village_id,
+                 "mentor": pairing.mentor_id, "show": "all", "overdue": "1"}  # fmt: skip
+        # as above, plus validating the chosen township, village and mentor, and rendering
+        # the chosen village's and mentor's one option each
+        with django_assert_num_queries(10 + REQUEST_TRANSACTION):
+            response = client.get(reverse("mentorship:pairing-list"), query)
+        assert response.status_code == 200
 
     @pytest.mark.parametrize("n", [3, 25])
     def test_compliance(self, login, county_user, township, django_assert_num_queries, n):
@@ -146,8 +165,9 @@ class TestQueryCounts:
         populate(county_user, township, n)
         cadre = CadreFactory(village=VillageFactory(township=township))
         client = login(county_user)
-        # session, user, cadre, county policy, mentors, the two choice lists
-        with django_assert_num_queries(7 + REQUEST_TRANSACTION):
+        # session, user, cadre, county policy, mentors, the chosen cadre's option (the
+        # searchable selects render only the chosen option, never the whole list)
+        with django_assert_num_queries(6 + REQUEST_TRANSACTION):
             client.get(reverse("mentorship:pairing-create"), {"cadre": cadre.pk})
 
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from cadre.models import Cadre, Status
-from cadre.selectors import township_overview, township_villages
+from cadre.org_selectors import township_overview, township_villages
 from cadre.services import cadre_change_status, cadre_update
 from org.models import Seat, SeatPost
 from org.selectors import seat_list_vacant

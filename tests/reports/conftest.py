@@ -2,7 +2,8 @@
 
 青山县 (each village should have 2 reserves):
 - 白水镇 枫树村: 李明 (born 1998-06-01: 27 at the month's end, 大专, 中共党员, 返乡农民工) and
-  王芳 (born 1991-05-31: 35 that very day, 本科, 群众, 返乡创业大学生, seated on 2026-05-20);
+  王芳 (born 1991-05-31: 35 that very day, 本科, 群众, 返乡创业大学生, seated on 2026-05-20:
+  no longer 在册 at the month's end);
   白水镇 柳溪村: nobody.
 - 龙山乡 石桥村: 赵强 (born 1985-01-01: 41, 高中/中专, 入党积极分子, 退伍军人); 孙丽 left in
   April (not counted); 周杰 listed only in June (not counted).

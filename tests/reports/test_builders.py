@@ -78,9 +78,10 @@ class TestSummary:
         assert headers(by_township)[:4] == ["乡镇(街道)", "村(社区)数", "后备干部", "35岁以下"]
         # villages, reserves, <35, share, 大专+, share, members, villages below, pairings, overdue, seated, deeds
         assert rows(by_township)[:3] == [
-            ["白水镇", 2, 2, 1, 0.5, 2, 1.0, 1, 1, 1, 1, 1, 1],
+            # 王芳 entered the two committees in May: no longer 在册 at the month's end
+            ["白水镇", 2, 1, 1, 1.0, 1, 1.0, 1, 2, 1, 1, 1, 1],
             ["龙山乡", 1, 1, 0, 0.0, 0, 0.0, 0, 1, 1, 0, 0, 0],
-            ["合计", 3, 3, 1, 1 / 3, 2, 2 / 3, 1, 2, 2, 1, 1, 1],
+            ["合计", 3, 2, 1, 0.5, 1, 0.5, 1, 3, 2, 1, 1, 1],
         ]
         assert len(by_township._charts) == 1
 
@@ -93,10 +94,12 @@ class TestSummary:
                 section = label
             elif label and n not in (None, "人数") and label != "合计" and section:
                 values.setdefault(section, {})[label] = n
-        assert values["按层级"] == {"村级": 3, "镇级": 0, "县级": 0}
-        assert values["按状态"] == {"储备中": 2, "重点培养": 0, "已进入两委": 1, "已退出": 0}
-        assert values["按年龄段（月末）"] == {"30岁以下": 1, "30-34岁": 0, "35-39岁": 1, "40岁及以上": 1}
-        assert values["按学历"]["大专"] == 1 and values["按学历"]["本科"] == 1 and values["按学历"]["高中/中专"] == 1
+        assert values["按层级"] == {"村级": 2, "镇级": 0, "县级": 0}
+        # everyone listed by the month's end, by their status then (孙丽 left in April)
+        status = values["按月末状态（含已进入两委、已退出）"]
+        assert status == {"储备中": 2, "重点培养": 0, "已进入两委": 1, "已退出": 1}
+        assert values["按年龄段（月末）"] == {"30岁以下": 1, "30-34岁": 0, "35-39岁": 0, "40岁及以上": 1}
+        assert values["按学历"]["大专"] == 1 and values["按学历"]["本科"] == 0 and values["按学历"]["高中/中专"] == 1
         assert values["按政治面貌"]["中共党员"] == 1 and values["按政治面貌"]["入党积极分子"] == 1
         assert values["按来源"]["退伍军人"] == 1
         assert len(structure._charts) == 2  # tiers (pie) and education (bar)
@@ -109,9 +112,10 @@ class TestSummary:
 
         below = book["低于最低人数的村"]
         assert rows(below) == [
+            ["白水镇", "枫树村", 1, 2, 1],
             ["白水镇", "柳溪村", 0, 2, 2],
             ["龙山乡", "石桥村", 1, 2, 1],
-            ["合计 2 个村", None, None, None, None],
+            ["合计 3 个村", None, None, None, None],
         ]
 
         other = rows(book["考核与两委"])

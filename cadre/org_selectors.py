@@ -1,0 +1,104 @@
+"""Reads for the village's two-committee section (see org_views)."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from accounts.models import User
+from org.models import Seat, Township, Village
+from org.selectors import Term, township_list, village_outside_terms
+
+from .models import Cadre, Status
+
+
+@dataclass
+class SeatRow:
+    seat: Seat
+    current: Term | None
+    past: list[Term]
+
+
+def village_seat_terms(*, village: Village) -> list[SeatRow]:
+    """Every seat of the village (as prefetched by org.selectors.village_get) with its
+    current term and its past terms, newest first: reserves seated through the registry
+    and incumbents recorded on the seat. Two queries whatever the village's past."""
+    terms = village_outside_terms(village=village)
+    seated = Cadre.objects.filter(seat__village=village).values_list(
+        "pk", "seat_id", "name", "seated_on", "left_on", "left_reason"
+    )
+    terms += [
+        Term(seat_id=seat_id, name=name, since=since, until=until, reason=reason, cadre_id=pk)
+        for pk, seat_id, name, since, until, reason in seated
+    ]
+    by_seat: dict[int, list[Term]] = {}
+    for term in terms:
+        by_seat.setdefault(term.seat_id, []).append(term)
+    rows = []
+    for seat in village.seats.all():
+        seat_terms = sorted(
+            by_seat.get(seat.pk, []), key=lambda t: (t.is_current, t.since or t.until or dt.date.min), reverse=True
+        )
+        current = seat_terms[0] if seat_terms and seat_terms[0].is_current else None
+        rows.append(SeatRow(seat=seat, current=current, past=[t for t in seat_terms if not t.is_current]))
+    return rows
+
+
+def promotable_reserves(*, user: User, seat: Seat) -> QuerySet[Cadre]:
+    """The reserves of the seat's village who may be promoted into it."""
+    return (
+        Cadre.objects.visible_to(user)
+        .filter(village_id=seat.village_id, status__in=IN_POOL)
+        .order_by("status", "name")  # 重点培养 (key_training) first
+    )
+
+
+# The organization tree as the registry sees it: reserves and vacancies per unit. "在册"
+# reserves are the ones in the pool (储备中, 重点培养), as everywhere in the product
+# (assessment quotas, mentoring, training); those seated on a committee are counted apart.
+IN_POOL = (Status.RESERVE, Status.KEY_TRAINING)
+
+
+def _count_under(queryset: QuerySet, path: str) -> Coalesce:
+    """A subquery counting the rows of ``queryset`` under the outer row; ``path`` leads
+    from such a row to the outer one."""
+    counted = queryset.filter(**{path: OuterRef("pk")}).order_by().values(path).annotate(n=Count("pk"))
+    return Coalesce(Subquery(counted.values("n")), 0)
+
+
+def township_overview(*, user: User) -> QuerySet[Township]:
+    """Townships in scope with their village, reserve, seated and vacant-seat counts (one query)."""
+    return (
+        township_list(user=user)
+        .annotate(
+            village_count=_count_under(Village.objects.all(), "township"),
+            reserve_count=_count_under(Cadre.objects.filter(status__in=IN_POOL), "village__township"),
+            seated_count=_count_under(Cadre.objects.filter(status=Status.SEATED), "village__township"),
+            vacant_seat_count=_count_under(Seat.objects.vacant(), "village__township"),
+        )
+        .order_by("county__name", "name")
+    )
+
+
+def township_overview_totals(*, townships: QuerySet[Township]) -> dict[str, int]:
+    """The totals row of the organization overview, summed by the database over the rows
+    of ``township_overview`` (one query)."""
+    totals = townships.order_by().aggregate(
+        townships=Count("pk"),
+        villages=Sum("village_count"),
+        reserves=Sum("reserve_count"),
+        seated=Sum("seated_count"),
+        vacant_seats=Sum("vacant_seat_count"),
+    )
+    return {key: value or 0 for key, value in totals.items()}
+
+
+def township_villages(*, township: Township) -> QuerySet[Village]:
+    """Villages of a township with reserve, seated, seat and vacancy counts (one query)."""
+    return township.villages.annotate(
+        reserve_count=_count_under(Cadre.objects.filter(status__in=IN_POOL), "village"),
+        seated_count=_count_under(Cadre.objects.filter(status=Status.SEATED), "village"),
+        seat_count=_count_under(Seat.objects.all(), "village"),
+        vacant_seat_count=_count_under(Seat.objects.vacant(), "village"),
+    ).order_by("name")
