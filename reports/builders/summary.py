@@ -117,7 +117,7 @@ def build(ctx: ReportContext) -> Built:
     edu_first, edu_last = chart_ranges["education"]
     add_chart(book, table.sheet, kind="bar", title="后备干部学历结构", name="人数",
               categories=(table.name, edu_first, 0, edu_last, 0), values=(table.name, edu_first, 1, edu_last, 1),
-              at=(section_rows[PAGE_BREAK_BEFORE], 4))  # fmt: skip
+              at=(section_rows[PAGE_BREAK_BEFORE] + 1, 4))  # fmt: skip  # +1: its frame stays off page 1
     table.sheet.set_h_pagebreaks([section_rows[PAGE_BREAK_BEFORE]])
     ctx.progress(60)
 

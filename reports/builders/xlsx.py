@@ -103,6 +103,7 @@ class Table:
         return self.row - 1
 
     def headers(self, names: list[str]) -> None:
+        self.sheet.set_row(self.row, 30)  # room for a header that wraps, as the first one has
         for index, header in enumerate(names):
             self.sheet.write_string(self.row, index, header, self.formats.header)
         self.row += 1

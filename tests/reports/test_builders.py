@@ -107,8 +107,11 @@ class TestSummary:
         # header), and 按学历 starts the second page beside its bar chart.
         pie, bar = structure._charts
         education = next(r for r in range(1, structure.max_row + 1) if structure.cell(r, 1).value == "按学历")
-        assert pie.anchor._from.row == 3 and bar.anchor._from.row == education - 1  # 0-based rows
+        assert pie.anchor._from.row == 3 and bar.anchor._from.row == education  # 0-based rows
         assert [b.id for b in structure.row_breaks.brk] == [education - 1]  # break after the row before it
+        # Every section's header row has room for a wrapped header (月末状态（含已进入两委、已退出）).
+        header_rows = [r for r in range(4, structure.max_row + 1) if structure.cell(r, 2).value == "人数"]
+        assert header_rows and all(structure.row_dimensions[r].height == 30 for r in header_rows)
 
         below = book["低于最低人数的村"]
         assert rows(below) == [
