@@ -11,6 +11,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.template.loader import render_to_string
+from django.test.signals import template_rendered
 from openpyxl import load_workbook
 
 from common.masking import mask_id_number
@@ -268,6 +270,27 @@ class TestSubsidy:
         assert b"Noto-Sans-CJK-SC" in pdf_text(pdf)  # the CJK font is embedded (its subset's name)
         assert b"/FontFile3" in pdf_text(pdf)
         assert run.notes == ""
+
+    def test_the_pdf_lists_the_adjustments_with_their_reasons(self, tiny, sheet):
+        """The finance office reads why a line's 调整 is not zero on the printed sheet too."""
+        seen = []
+
+        def grab(sender, template, context, **kwargs):
+            if template.name == "reports/subsidy_pdf.html":
+                seen.append(context.flatten())
+
+        template_rendered.connect(grab)
+        try:
+            build("subsidy", tiny)
+        finally:
+            template_rendered.disconnect(grab)
+        context = seen[0]
+        assert [(a["cells"][1], a["amount"], a["reason"]) for a in context["adjustments"]] == [
+            ("王芳", "150.50", "4月漏算天数补发"), ("赵强", "-100.00", "多发扣回"), ("孙丽", "333.33", "3月漏发补发"),
+        ]  # fmt: skip
+        assert context["adjusted_total"] == "383.83"
+        html = render_to_string("reports/subsidy_pdf.html", context)
+        assert "调整明细（已计入上表“调整”列）" in html and "多发扣回" in html
 
     def test_a_township_gets_its_own_lines(self, tiny, sheet):
         table = rows(book_of(build("subsidy", tiny, township=tiny.baishui))["补贴明细"])
