@@ -545,7 +545,15 @@ def _demo_users(county: County, townships: dict[str, Township], result: CadreRes
             if username == "county":
                 user.user_permissions.set(
                     Permission.objects.filter(
-                        content_type__app_label__in=["org", "cadre"],
+                        content_type__app_label__in=[
+                            "org",
+                            "cadre",
+                            "mentorship",
+                            "assessment",
+                            "training",
+                            "subsidies",
+                            "reports",
+                        ],
                         codename__regex=r"^(view|add|change)_",
                     )
                 )

@@ -143,7 +143,7 @@ def test_load_demo_builds_a_realistic_county_once():
     assert admin.is_superuser and admin.is_staff and admin.role == Role.COUNTY
     county_user = User.objects.get(username="county")
     assert county_user.is_staff and county_user.role == Role.COUNTY
-    assert county_user.has_perm("cadre.view_cadre")
+    assert county_user.has_perm("cadre.view_cadre") and county_user.has_perm("subsidies.view_subsidysheet")
     assert User.objects.get(username="leader").role == Role.LEADER
     towns = User.objects.filter(role=Role.TOWNSHIP, username__startswith="town")
     assert towns.count() == Township.objects.count()
