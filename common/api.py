@@ -2,6 +2,7 @@ import copy
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
@@ -83,7 +84,7 @@ def view_description(view, html=False) -> str:
     """Only a description a view sets on purpose (``description``): class docstrings are
     English notes for developers, not text for the browsable API's readers."""
     description = getattr(view, "description", None) or ""
-    return f"<p>{description}</p>" if html and description else str(description)
+    return format_html("<p>{}</p>", description) if html and description else str(description)
 
 
 class APIRootView(routers.APIRootView):

@@ -111,7 +111,7 @@ class TestBrowsableApiAndSwagger:
         html = login(county_user).get("/api/v1/", HTTP_ACCEPT="text/html").content.decode()
         assert re.search(r"<h1>\s*接口目录\s*</h1>", html)
         assert "Api Root" not in html and "Django REST framework" not in html
-        assert "村级后备干部管理系统" in html
+        assert "村级后备干部管理系统" in html and "<p>以下为" not in html and "&lt;p&gt;" not in html
 
     def test_the_api_root_still_lists_the_endpoints(self, login, county_user):
         data = login(county_user).get("/api/v1/", HTTP_ACCEPT="application/json").json()
@@ -134,12 +134,15 @@ class TestBrowsableApiAndSwagger:
         html = login(populated).get("/api/v1/villages/", HTTP_ACCEPT="text/html").content.decode()
         assert "乡镇(街道)（降序）" in html and "村(社区)（升序）" in html
         assert "descending" not in html and ">township__name" not in html
+        assert "Field filters" not in html and ">Filters<" not in html and ">Submit<" not in html
+        assert "筛选与排序" in html
 
     def test_the_swagger_sections_are_chinese(self, login, county_user):
         schema = login(county_user).get("/api/v1/schema/?format=json").json()
         tags = {tag for path in schema["paths"].values() for operation in path.values() for tag in operation["tags"]}
         assert {"后备干部", "导师库", "结对", "村(社区)", "乡镇(街道)", "登录令牌"} <= tags
         assert [tag for tag in tags if tag.isascii()] == []
+        assert tags <= {tag["name"] for tag in schema["tags"]}  # every section listed, in the settings' order
 
     def test_the_swagger_ui_opens(self, login, county_user):
         assert login(county_user).get("/api/v1/docs/").status_code == 200

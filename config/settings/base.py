@@ -164,6 +164,27 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Swagger UI sections (common.api.AutoSchema names them after the models), in this order.
+    "TAGS": [
+        {"name": name}
+        for name in (
+            "后备干部",
+            "乡镇(街道)",
+            "村(社区)",
+            "导师库",
+            "结对",
+            "帮带记录",
+            "一线历练",
+            "考核年度",
+            "年度考核",
+            "培训班次",
+            "培训考勤",
+            "月度补贴表",
+            "补贴明细",
+            "报表",
+            "登录令牌",
+        )
+    ],
     "ENUM_NAME_OVERRIDES": {
         "CadreStatusEnum": "cadre.models.Status",
         "MentorKindEnum": "mentorship.models.MentorKind",
