@@ -7,6 +7,7 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
+from common.collation import pinyin_ordering
 from org.models import Seat, Township, Village
 from org.selectors import Term, township_list, village_outside_terms
 
@@ -50,7 +51,7 @@ def promotable_reserves(*, user: User, seat: Seat) -> QuerySet[Cadre]:
     return (
         Cadre.objects.visible_to(user)
         .filter(village_id=seat.village_id, status__in=IN_POOL)
-        .order_by("status", "name")  # 重点培养 (key_training) first
+        .order_by(*pinyin_ordering("status", "name"))  # 重点培养 (key_training) first
     )
 
 
@@ -77,7 +78,7 @@ def township_overview(*, user: User) -> QuerySet[Township]:
             seated_count=_count_under(Cadre.objects.filter(status=Status.SEATED), "village__township"),
             vacant_seat_count=_count_under(Seat.objects.vacant(), "village__township"),
         )
-        .order_by("county__name", "name")
+        .order_by(*pinyin_ordering("county__name", "name"))
     )
 
 
@@ -101,4 +102,4 @@ def township_villages(*, township: Township) -> QuerySet[Village]:
         seated_count=_count_under(Cadre.objects.filter(status=Status.SEATED), "village"),
         seat_count=_count_under(Seat.objects.all(), "village"),
         vacant_seat_count=_count_under(Seat.objects.vacant(), "village"),
-    ).order_by("name")
+    ).order_by(*pinyin_ordering("name"))

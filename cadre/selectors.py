@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import ModelChange
 
 from accounts.models import User
+from common.collation import pinyin_ordering
 from common.scope import Scope
 from org.models import Village
 
@@ -27,7 +28,11 @@ HISTORY_TYPES = {"+": _("新建"), "~": _("修改"), "-": _("删除")}
 
 def cadre_list(*, user: User) -> QuerySet[Cadre]:
     """Cadres the user may see, with the units every list shows."""
-    return Cadre.objects.visible_to(user).select_related("village", "village__township")
+    return (
+        Cadre.objects.visible_to(user)
+        .select_related("village", "village__township")
+        .order_by(*pinyin_ordering("village__township__name", "village__name", "name", "pk"))
+    )
 
 
 def cadre_get(*, user: User, pk: int | str) -> Cadre:
@@ -196,7 +201,7 @@ def report_villages_below_minimum(*, scope: Scope, month_end: dt.date) -> QueryS
             reserve_count=Count("cadres", filter=counted), minimum=F("township__county__min_reserves_per_village")
         )
         .filter(reserve_count__lt=F("minimum"))
-        .order_by("township__name", "name")
+        .order_by(*pinyin_ordering("township__name", "name"))
     )
 
 
@@ -205,5 +210,5 @@ def report_promotions(*, scope: Scope, month: dt.date, month_end: dt.date) -> Qu
     return (
         Cadre.objects.visible_to(scope)
         .filter(seated_on__gte=month, seated_on__lte=month_end)
-        .order_by("village__township__name", "village__name", "name")
+        .order_by(*pinyin_ordering("village__township__name", "village__name", "name"))
     )

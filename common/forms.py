@@ -1,14 +1,35 @@
 from django import forms
+from django.db.models.fields import BLANK_CHOICE_DASH
+from django.utils.translation import gettext_lazy as _
+
+DASHES = BLANK_CHOICE_DASH[0][1]  # Django's "---------"
+PLEASE_CHOOSE = _("请选择…")
+
+
+def chinese_placeholder(field: forms.Field) -> None:
+    """Replace Django's "---------" on a select with 请选择…: the empty label of a model
+    choice and the blank choice of a choice field (labels a form set itself stay)."""
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == DASHES:
+            field.empty_label = PLEASE_CHOOSE
+    elif isinstance(field, forms.ChoiceField):
+        choices = list(field.choices)
+        if any(value in ("", None) and label == DASHES for value, label in choices):
+            field.choices = [
+                (value, PLEASE_CHOOSE if value in ("", None) and label == DASHES else label) for value, label in choices
+            ]
 
 
 class BootstrapFormMixin:
-    """Give every widget the Bootstrap class it needs, so templates stay plain."""
+    """Give every widget the Bootstrap class it needs, so templates stay plain, and every
+    select a Chinese placeholder (请选择…, never "---------")."""
 
     size = ""  # "sm" for compact forms such as list filters
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            chinese_placeholder(field)
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"

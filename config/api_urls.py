@@ -1,10 +1,10 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
-from rest_framework.routers import DefaultRouter
 
 from assessment.api import AssessmentViewSet, AssessmentYearViewSet, AssignmentViewSet
 from cadre.api import CadreViewSet
+from common.api import DefaultRouter
 from mentorship.api import MentoringLogViewSet, MentorViewSet, PairingViewSet
 from org.api import TownshipViewSet, VillageViewSet
 from reports.api import ReportRunViewSet

@@ -40,7 +40,7 @@ class MentorViewSet(_ListRetrieveViewSet):
 
     def get_queryset(self):
         # Meta.ordering is not applied to a grouped (annotated) query: order explicitly.
-        return selectors.mentor_list(user=self.request.user).order_by("township__name", "name", "pk")
+        return selectors.mentor_list(user=self.request.user)
 
     def get_object(self):
         return selectors.mentor_get(user=self.request.user, pk=self.kwargs["pk"])

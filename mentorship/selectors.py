@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cadre.models import Cadre, Status
 from cadre.roster.columns import label_of
+from common.collation import pinyin_ordering
 from common.scope import Scope
 
 from .dates import add_months
@@ -51,6 +52,7 @@ def mentor_list(*, user: User) -> QuerySet[Mentor]:
         Mentor.objects.visible_to(user)
         .select_related("township", "township__county")
         .annotate(active_count=Count("pairings", filter=Q(pairings__ended_on__isnull=True)))
+        .order_by(*pinyin_ordering("township__name", "name", "pk"))
     )
 
 
@@ -110,7 +112,7 @@ def reserves_without_mentor(*, user: User) -> QuerySet[Cadre]:
         .filter(status__in=ACTIVE_RESERVE)
         .exclude(Exists(active_pairing))
         .select_related("village", "village__township")
-        .order_by("village__township__name", "village__name", "name")
+        .order_by(*pinyin_ordering("village__township__name", "village__name", "name"))
     )
 
 
@@ -231,7 +233,7 @@ def compliance_by_township(*, user: User, overdue: list[Overdue]) -> list[dict]:
                 "villages__cadres__pairings", filter=Q(villages__cadres__pairings__ended_on__isnull=True)
             )
         )
-        .order_by("name")
+        .order_by(*pinyin_ordering("name"))
     ):
         rows.append(
             {

@@ -12,6 +12,7 @@ from django_filters.views import FilterView
 from accounts.mixins import WriteRequiredMixin, write_required
 from accounts.scoping import can_manage_county, can_write, user_county_id
 from cadre.selectors import cadre_list
+from common.collation import pinyin_ordering
 from common.forms import add_service_errors
 from common.views import ServiceFormMixin
 from imports.views import ImportUploadView, attachment
@@ -42,7 +43,7 @@ class MentorListView(FilterView):
     paginate_by = 30
 
     def get_queryset(self):
-        return selectors.mentor_list(user=self.request.user).order_by("township__name", "name", "pk")
+        return selectors.mentor_list(user=self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -368,7 +369,7 @@ def search_cadres(request):
     )
     if term:
         cadres = cadres.filter(Q(name__icontains=term) | Q(village__name__icontains=term))
-    cadres = cadres.order_by("name", "pk")[:SEARCH_LIMIT]
+    cadres = cadres.order_by(*pinyin_ordering("name", "pk"))[:SEARCH_LIMIT]
     return _search_response((c.pk, cadre_label(c)) for c in cadres)
 
 
@@ -381,7 +382,7 @@ def search_mentors(request):
         mentors = mentors.filter(is_active=True)
     if term:
         mentors = mentors.filter(Q(name__icontains=term) | Q(unit__icontains=term) | Q(specialties__icontains=term))
-    mentors = mentors.order_by("name", "pk")[:SEARCH_LIMIT]
+    mentors = mentors.order_by(*pinyin_ordering("name", "pk"))[:SEARCH_LIMIT]
     return _search_response((m.pk, mentor_label(m)) for m in mentors)
 
 
@@ -391,5 +392,5 @@ def search_villages(request):
     villages = village_list(user=request.user)
     if term:
         villages = villages.filter(Q(name__icontains=term) | Q(township__name__icontains=term))
-    villages = villages.order_by("township__name", "name", "pk")[:SEARCH_LIMIT]
+    villages = villages.order_by(*pinyin_ordering("township__name", "name", "pk"))[:SEARCH_LIMIT]
     return _search_response((v.pk, village_label(v)) for v in villages)

@@ -15,7 +15,7 @@ class TownshipViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["name"]
 
     def get_queryset(self):
-        return selectors.township_list(user=self.request.user).order_by("county__name", "name")
+        return selectors.township_list(user=self.request.user)
 
 
 class VillageViewSet(viewsets.ReadOnlyModelViewSet):
@@ -26,7 +26,7 @@ class VillageViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["name", "township__name"]
 
     def get_queryset(self):
-        qs = selectors.village_list(user=self.request.user).order_by("township__name", "name")
+        qs = selectors.village_list(user=self.request.user)
         if self.action == "retrieve":
             qs = qs.prefetch_related(Prefetch("seats", queryset=Seat.objects.with_holder()))
         return qs

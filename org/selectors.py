@@ -4,17 +4,26 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
+from common.collation import pinyin_ordering
 from common.scope import ScopedUser
 
 from .models import Seat, Township, Village
 
 
 def township_list(*, user: ScopedUser) -> QuerySet[Township]:
-    return Township.objects.visible_to(user).select_related("county")
+    return (
+        Township.objects.visible_to(user)
+        .select_related("county")
+        .order_by(*pinyin_ordering("county__name", "name", "pk"))
+    )
 
 
 def village_list(*, user: ScopedUser) -> QuerySet[Village]:
-    return Village.objects.visible_to(user).select_related("township")
+    return (
+        Village.objects.visible_to(user)
+        .select_related("township")
+        .order_by(*pinyin_ordering("township__name", "name", "pk"))
+    )
 
 
 def township_get(*, user: ScopedUser, pk: int | str) -> Township:
@@ -35,7 +44,7 @@ def seat_list_vacant(*, user: ScopedUser) -> QuerySet[Seat]:
         Seat.objects.visible_to(user)
         .vacant()
         .select_related("village", "village__township")
-        .order_by("village__township__name", "village__name", "post", "number")
+        .order_by(*pinyin_ordering("village__township__name", "village__name", "post", "number"))
     )
 
 

@@ -136,19 +136,24 @@ REST_FRAMEWORK = {
     # Token first, so that an anonymous API call gets 401 with WWW-Authenticate: Token.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "common.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.RolePermission"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "common.filters.ApiOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "common.api.AutoSchema",
+    "VIEW_NAME_FUNCTION": "common.api.view_name",
+    "VIEW_DESCRIPTION_FUNCTION": "common.api.view_description",
     "EXCEPTION_HANDLER": "common.api.exception_handler",
 }
+
+# django-filter's select placeholders: a filter left blank means "all" (never "---------").
+FILTERS_EMPTY_CHOICE_LABEL = _("全部")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "村级后备干部管理系统 API",
@@ -159,6 +164,27 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Swagger UI sections (common.api.AutoSchema names them after the models), in this order.
+    "TAGS": [
+        {"name": name}
+        for name in (
+            "后备干部",
+            "乡镇(街道)",
+            "村(社区)",
+            "导师库",
+            "结对",
+            "帮带记录",
+            "一线历练",
+            "考核年度",
+            "年度考核",
+            "培训班次",
+            "培训考勤",
+            "月度补贴表",
+            "补贴明细",
+            "报表",
+            "登录令牌",
+        )
+    ],
     "ENUM_NAME_OVERRIDES": {
         "CadreStatusEnum": "cadre.models.Status",
         "MentorKindEnum": "mentorship.models.MentorKind",

@@ -276,7 +276,7 @@ class TestPairings:
         assert ids(mentor=pairing.mentor_id) == {pairing.pk}
         assert ids(cadre=ended.cadre_id) == {ended.pk}
         names = [x["cadre_name"] for x in api.get("/api/v1/pairings/", {"ordering": "cadre"}).json()["results"]]
-        assert names == sorted(names)
+        assert names == ["李明", "王芳", "周末"]  # by pinyin (li < wang < zhou), not by code point
 
 
 class TestMentoringLogs:
