@@ -10,6 +10,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from common.masking import mask_id_number, mask_phone
+
 from .columns import CHOICE_LABELS, COLUMNS_BY_KEY, EXAMPLE_MARK, ROSTER_COLUMNS
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
@@ -77,10 +79,14 @@ def template_workbook(*, title, columns, choices, text_keys, example, comments) 
     return _save(workbook)
 
 
-def roster_export(dataset) -> bytes:
+MASKS = {"id_number": mask_id_number, "phone": mask_phone}
+
+
+def roster_export(dataset, *, masked: bool = False) -> bytes:
     """An export of a tablib Dataset made by CadreResource. Cells that start with = + - @
     are written as text with Excel's quote prefix, so a formula typed into a name or a
-    note is shown, never run (formula injection), and reads back as the same text."""
+    note is shown, never run (formula injection), and reads back as the same text.
+    ``masked``: ID and phone numbers masked, for those who may only read them masked."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("后备干部花名册")
     headers = list(dataset.headers)
@@ -89,8 +95,11 @@ def roster_export(dataset) -> bytes:
         sheet.column_dimensions[get_column_letter(index)].width = COLUMNS_BY_KEY[key_of[header]].width
     sheet.freeze_panes = "A2"
     sheet.append([_header_cell(sheet, header) for header in headers])
+    masks = [MASKS.get(key_of[header]) if masked else None for header in headers]
     for row in dataset:
-        sheet.append([_cell(sheet, value) for value in row])
+        sheet.append(
+            [_cell(sheet, mask(value) if mask and value else value) for mask, value in zip(masks, row, strict=True)]
+        )
     return _save(workbook)
 
 
