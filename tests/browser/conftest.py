@@ -97,9 +97,10 @@ class Steps:
             (scope or self.page).get_by_role("button", name=button_name, exact=True).click()
 
     def buttons(self, pattern):
-        """Visible links and buttons whose text matches ``pattern``."""
+        """Visible links and buttons of the page's content (not the navigation bar) whose text
+        matches ``pattern``."""
         found = []
-        for element in self.page.locator("a, button, input[type=submit]").all():
+        for element in self.page.locator("main").locator("a, button, input[type=submit]").all():
             if element.is_visible():
                 text = (element.inner_text() or element.get_attribute("value") or "").strip()
                 if re.search(pattern, text):

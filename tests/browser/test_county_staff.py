@@ -50,6 +50,7 @@ def test_import_roster_fix_error_and_confirm(steps, county_user, village, tmp_pa
     fixed = write_roster(tmp_path / "白水镇花名册（改正）.xlsx", [good, person(name="王芳", seq=102)])
 
     steps.login("county")
+    assert "导入花名册" in steps.buttons("导入")  # what a leader must not find (test_township_and_leader)
     with page.expect_navigation():
         page.get_by_role("link", name="导入花名册").click()
     steps.shot("upload-form")
