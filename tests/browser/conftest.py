@@ -41,16 +41,29 @@ def browser(django_db_setup):
     open, which Django takes for async code and refuses ORM calls from (the tests' own data,
     the transactional flush); those calls are plain sync ones, hence the allowance for as
     long as the browser is open. The test database is set up before, for the same reason."""
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: run scripts/browser.sh (installs Debian's chromium)")
+    serialized = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         with sync_playwright() as playwright:
+            # The code in here runs in another context, where Django's connections (a
+            # context-local) are new ones: give them the test database's serialized rows,
+            # which serialized_rollback restores (without them the flush would re-run
+            # post_migrate and the next serialized test would find duplicate content types).
+            for alias, contents in serialized.items():
+                connections[alias]._test_serialized_contents = contents
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             yield browser
             browser.close()
+            connections.close_all()  # this context's connections, before it goes away
 
 
 class Steps:
