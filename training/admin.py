@@ -1,8 +1,9 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from common.admin import ScopedAdmin, ScopedHistoryAdmin, ViewOnlyAdminMixin
 
-from .models import Attendance, TrainingNeed, TrainingSession
+from .models import Attendance, Topic, TrainingNeed, TrainingSession
 
 
 @admin.register(TrainingSession)
@@ -28,6 +29,12 @@ class AttendanceAdmin(ViewOnlyAdminMixin, ScopedAdmin):
 
 @admin.register(TrainingNeed)
 class TrainingNeedAdmin(ViewOnlyAdminMixin, ScopedAdmin):
-    list_display = ("cadre", "session", "topics", "details", "recorded_by")
+    list_display = ("cadre", "session", "topic_labels", "details", "recorded_by")
     list_select_related = ("cadre", "session", "recorded_by")
     search_fields = ("cadre__name", "session__title", "details")
+
+    @admin.display(description=_("需求主题"))
+    def topic_labels(self, obj: TrainingNeed) -> str:
+        """The topics in Chinese (the column holds their codes)."""
+        labels = dict(Topic.choices)
+        return "、".join(str(labels.get(t, t)) for t in obj.topics)

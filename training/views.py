@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
@@ -44,7 +45,12 @@ class SessionListView(FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        return {**context, "query_string": _query_string(self.request), "can_write": can_write(self.request.user)}
+        return {
+            **context,
+            "query_string": _query_string(self.request),
+            "can_write": can_write(self.request.user),
+            "today": timezone.localdate(),  # a session still to come has no attendance yet
+        }
 
 
 class SessionFormView(WriteRequiredMixin, ServiceFormMixin, FormView):

@@ -169,6 +169,7 @@ def build(ctx: ReportContext) -> Built:
 
     adjustments = Table(book, formats, "调整明细", title=title, subtitle=subtitle, columns=ADJUSTMENT_COLUMNS)
     adjusted_total = ZERO
+    pdf_adjustments: list[dict] = []  # the PDF lists them too: finance asks why a line differs
     for township, name, id_number, amount, reason, last_name, first_name, username, at in selectors.report_adjustments(
         scope=scope, sheet=sheet
     ):
@@ -176,6 +177,9 @@ def build(ctx: ReportContext) -> Built:
         who = f"{last_name}{first_name}" or username
         adjustments.write([township, name, mask_id_number(id_number), amount, reason, who,
                            f"{timezone.localtime(at):%Y-%m-%d %H:%M}"])  # fmt: skip
+        if pdf_wanted:
+            pdf_adjustments.append({"cells": [township, name, mask_id_number(id_number)], "amount": _yuan(amount)[0],
+                                    "reason": reason, "who": who})  # fmt: skip
     adjustments.write(["合计", None, None, adjusted_total, None, None, None], total=True)
     book.close()
     ctx.progress(85)
@@ -192,7 +196,7 @@ def build(ctx: ReportContext) -> Built:
         "reports/subsidy_pdf.html",
         {"title": title, "state": state, "generated_at": timezone.localtime(), "headers": [c[0] for c in LINE_COLUMNS],
          "widths": [round(100 * c[1] / sum(w for _, w, _ in LINE_COLUMNS), 1) for c in LINE_COLUMNS],
-         "rows": pdf_rows},
+         "rows": pdf_rows, "adjustments": pdf_adjustments, "adjusted_total": _yuan(adjusted_total)[0]},
         built.pdf,
     )  # fmt: skip
     ctx.progress(98)

@@ -17,7 +17,7 @@ from org import selectors as org_selectors
 from org.models import SeatPost
 
 from . import Built, ReportContext, chunked
-from .xlsx import Formats, Table, add_chart, generated_line, rate, workbook
+from .xlsx import HEADER_ROW, Formats, Table, add_chart, generated_line, rate, workbook
 
 TOWNSHIP_COLUMNS = [
     ("乡镇(街道)", 16, "text"), ("村(社区)数", 10, "int"), ("后备干部", 10, "int"), ("35岁以下", 10, "int"),
@@ -26,7 +26,10 @@ TOWNSHIP_COLUMNS = [
     ("帮带逾期结对", 12, "int"), ("本月进入两委", 12, "int"), ("本月典型事迹", 12, "int"),
 ]  # fmt: skip
 
-CHART_ROW = 2  # the structure sheet's charts start beside its first table
+# The structure sheet's charts sit beside their tables, below the repeated print rows (title,
+# subtitle, header): a chart anchored in those rows is printed again, cut, on every page.
+CHART_ROW = HEADER_ROW + 1
+PAGE_BREAK_BEFORE = "education"  # the second printed page starts with 按学历, beside its bar chart
 
 DIMENSIONS = [
     ("tier", "层级"), ("status", "月末状态（含已进入两委、已退出）"), ("political_status", "政治面貌"),
@@ -93,9 +96,10 @@ def build(ctx: ReportContext) -> Built:
     table = Table(book, formats, "结构分布", title=title, subtitle=generated_line("后备干部结构（月末在册）"),
                   columns=[("类别", 22, "text"), ("人数", 10, "int"), ("占比", 10, "percent")])  # fmt: skip
     chart_ranges = {}
+    section_rows = {}
     for index, (key, label) in enumerate(DIMENSIONS):
         if index:
-            table.section(f"按{label}")
+            section_rows[key] = table.section(f"按{label}")
             table.headers([label, "人数", "占比"])
         else:
             table.write([f"按{label}", None, None], total=True)
@@ -113,7 +117,8 @@ def build(ctx: ReportContext) -> Built:
     edu_first, edu_last = chart_ranges["education"]
     add_chart(book, table.sheet, kind="bar", title="后备干部学历结构", name="人数",
               categories=(table.name, edu_first, 0, edu_last, 0), values=(table.name, edu_first, 1, edu_last, 1),
-              at=(CHART_ROW + 20, 4))  # fmt: skip
+              at=(section_rows[PAGE_BREAK_BEFORE] + 1, 4))  # fmt: skip  # +1: its frame stays off page 1
+    table.sheet.set_h_pagebreaks([section_rows[PAGE_BREAK_BEFORE]])
     ctx.progress(60)
 
     # 低于最低人数的村

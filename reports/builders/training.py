@@ -11,7 +11,7 @@ from . import Built, ReportContext, chunked
 from .xlsx import Formats, Table, add_chart, generated_line, rate, workbook
 
 SESSION_COLUMNS = [
-    ("培训日期", 12, "date"), ("培训名称", 30, "text"), ("培训层级", 9, "text"), ("培训类型", 18, "text"),
+    ("培训日期", 12, "date"), ("培训名称", 46, "text"), ("培训层级", 9, "text"), ("培训类型", 18, "text"),
     ("学时", 7, "number"), ("应到", 8, "int"), ("实到", 8, "int"), ("请假", 8, "int"), ("缺勤", 8, "int"),
     ("出勤率", 9, "percent"),
 ]  # fmt: skip
@@ -25,7 +25,7 @@ RESERVE_COLUMNS = [
 ]  # fmt: skip
 MISSED_COLUMNS = [
     ("乡镇(街道)", 16, "text"), ("村(社区)", 16, "text"), ("姓名", 10, "text"), ("培训日期", 12, "date"),
-    ("培训名称", 30, "text"), ("情况", 8, "text"), ("备注（事由）", 30, "text"),
+    ("培训名称", 46, "text"), ("情况", 8, "text"), ("备注（事由）", 24, "text"),
 ]  # fmt: skip
 
 

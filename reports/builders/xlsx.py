@@ -103,6 +103,7 @@ class Table:
         return self.row - 1
 
     def headers(self, names: list[str]) -> None:
+        self.sheet.set_row(self.row, 30)  # room for a header that wraps, as the first one has
         for index, header in enumerate(names):
             self.sheet.write_string(self.row, index, header, self.formats.header)
         self.row += 1
@@ -158,13 +159,15 @@ def add_chart(
     if kind == "pie":
         series["data_labels"] = {"percentage": True, "category": True}
     else:
-        series["data_labels"] = {"value": True, **({"num_format": "0.0%"} if percent else {})}
+        # Whole numbers with thousands separators (counts, yuan): "114,400" reads better on a bar
+        # than "114400.00" or an axis of "140000".
+        series["data_labels"] = {"value": True, "num_format": "0.0%" if percent else "#,##0"}
     chart.add_series(series)
     chart.set_title({"name": title, "name_font": {"name": "黑体", "size": 12}})
     if kind != "pie":
         chart.set_legend({"none": True})
         value_axis = chart.set_x_axis if kind == "bar" else chart.set_y_axis
-        value_axis({"num_format": "0%", "min": 0, "max": 1} if percent else {"min": 0})
+        value_axis({"num_format": "0%", "min": 0, "max": 1} if percent else {"min": 0, "num_format": "#,##0"})
         if kind == "bar":  # horizontal bars: first row at the top, as in the table
             chart.set_y_axis({"reverse": True})
     chart.set_size({"width": 640, "height": 360})

@@ -5,11 +5,14 @@ a native chart, the frozen header and the print setup."""
 import contextlib
 import datetime as dt
 import re
+import zipfile
 import zlib
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.template.loader import render_to_string
+from django.test.signals import template_rendered
 from openpyxl import load_workbook
 
 from common.masking import mask_id_number
@@ -102,6 +105,15 @@ class TestSummary:
         assert values["按政治面貌"]["中共党员"] == 1 and values["按政治面貌"]["入党积极分子"] == 1
         assert values["按来源"]["退伍军人"] == 1
         assert len(structure._charts) == 2  # tiers (pie) and education (bar)
+        # Printed: no chart is anchored in the rows repeated on every page (title, subtitle,
+        # header), and 按学历 starts the second page beside its bar chart.
+        pie, bar = structure._charts
+        education = next(r for r in range(1, structure.max_row + 1) if structure.cell(r, 1).value == "按学历")
+        assert pie.anchor._from.row == 3 and bar.anchor._from.row == education  # 0-based rows
+        assert [b.id for b in structure.row_breaks.brk] == [education - 1]  # break after the row before it
+        # Every section's header row has room for a wrapped header (月末状态（含已进入两委、已退出）).
+        header_rows = [r for r in range(4, structure.max_row + 1) if structure.cell(r, 2).value == "人数"]
+        assert header_rows and all(structure.row_dimensions[r].height == 30 for r in header_rows)
 
         below = book["低于最低人数的村"]
         assert rows(below) == [
@@ -188,6 +200,14 @@ class TestTraining:
 
 
 class TestSubsidy:
+    def test_the_chart_shows_whole_yuan_with_separators(self, tiny, sheet):
+        """ "114,400" on the bars and the axis, not "114400.00" and "140000"."""
+        run = build("subsidy", tiny)
+        with zipfile.ZipFile(run.file.path) as archive:
+            charts = [archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) == 1
+        assert charts[0].count('formatCode="#,##0"') == 2  # data labels and value axis
+
     def test_county(self, tiny, sheet):
         run = build("subsidy", tiny)
         book = book_of(run)
@@ -250,6 +270,27 @@ class TestSubsidy:
         assert b"Noto-Sans-CJK-SC" in pdf_text(pdf)  # the CJK font is embedded (its subset's name)
         assert b"/FontFile3" in pdf_text(pdf)
         assert run.notes == ""
+
+    def test_the_pdf_lists_the_adjustments_with_their_reasons(self, tiny, sheet):
+        """The finance office reads why a line's 调整 is not zero on the printed sheet too."""
+        seen = []
+
+        def grab(sender, template, context, **kwargs):
+            if template.name == "reports/subsidy_pdf.html":
+                seen.append(context.flatten())
+
+        template_rendered.connect(grab)
+        try:
+            build("subsidy", tiny)
+        finally:
+            template_rendered.disconnect(grab)
+        context = seen[0]
+        assert [(a["cells"][1], a["amount"], a["reason"]) for a in context["adjustments"]] == [
+            ("王芳", "150.50", "4月漏算天数补发"), ("赵强", "-100.00", "多发扣回"), ("孙丽", "333.33", "3月漏发补发"),
+        ]  # fmt: skip
+        assert context["adjusted_total"] == "383.83"
+        html = render_to_string("reports/subsidy_pdf.html", context)
+        assert "调整明细（已计入上表“调整”列）" in html and "多发扣回" in html
 
     def test_a_township_gets_its_own_lines(self, tiny, sheet):
         table = rows(book_of(build("subsidy", tiny, township=tiny.baishui))["补贴明细"])

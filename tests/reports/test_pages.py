@@ -99,6 +99,14 @@ def test_the_list_filters_and_names_the_system(login, tiny):
     assert not client.get(reverse("reports:list"), {"month": "2026-04"}).context["runs"]
 
 
+def test_the_list_stacks_into_labelled_rows_on_a_phone(login, tiny):
+    run_of(tiny, kind="summary")
+    html = login(tiny.staff).get(reverse("reports:list")).content.decode()
+    assert "table-stack" in html
+    for label in ("月份", "范围", "状态", "申请人", "下载"):
+        assert f'data-label="{label}"' in html
+
+
 @pytest.mark.parametrize("n", [3, 25])
 def test_the_list_does_not_grow_with_the_runs(login, tiny, n, django_assert_num_queries):
     for _ in range(n):

@@ -282,3 +282,22 @@ def test_a_superuser_without_a_county_chooses_it(login, county, policy, people):
             "eligible_statuses": ["reserve"]}  # fmt: skip
     assert client.post(reverse("subsidies:policy-create"), data).status_code == 302
     assert SubsidyPolicy.objects.get(effective_from=dt.date(2026, 7, 1)).county == county
+
+
+class TestPhoneLayout:
+    """Tables wider than four columns stack into labelled rows on a phone (table-stack):
+    every cell that is not the row's name carries its column's Chinese name."""
+
+    def test_the_sheet_tables_stack_with_labels(self, login, county_user, sheet, people):
+        html = login(county_user).get(detail(sheet)).content.decode()
+        assert html.count("table-stack") == 3  # township totals, lines, adjustments
+        for label in ("身份证号", "天数", "基本补贴", "应发（元）", "计算依据"):
+            assert f'data-label="{label}"' in html
+        assert "月补贴标准 × 享受天数 / 当月天数" in html  # what the basis column means
+
+    def test_the_sheet_and_policy_lists_stack(self, login, county_user, sheet, policy):
+        client = login(county_user)
+        sheets = client.get(reverse("subsidies:sheet-list")).content.decode()
+        assert "table-stack" in sheets and 'data-label="合计（元）"' in sheets
+        policies = client.get(reverse("subsidies:policy-list")).content.decode()
+        assert "table-stack" in policies and 'data-label="绩效奖发放月份"' in policies

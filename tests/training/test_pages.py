@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from tests.factories import CadreFactory, TrainingSessionFactory, VillageFactory, make_id_number
+from tests.factories import CadreFactory, TrainingSessionFactory, UserFactory, VillageFactory, make_id_number
 from tests.queries import REQUEST_TRANSACTION
 from training.models import Attendance, Level, TrainingNeed, TrainingSession
 
@@ -142,7 +142,33 @@ def test_the_cadre_page_shows_this_years_training(login, county_user, session, c
     session.save()
     Attendance.objects.create(session=session, cadre=cadre, status="present", recorded_by=county_user)
     page = login(county_user).get(cadre.get_absolute_url()).content.decode()
-    assert "教育培训" in page and "五月县级月度培训" in page and "参训 1 次，累计 4 学时" in page
+    assert "教育培训" in page and "五月县级月度培训" in page and "年出勤 1 次，累计 4 学时" in page
+    assert "下列最近 1 次" in page  # the card lists the latest sessions, not the whole year
+    assert 'data-label="出勤"' in page  # stacked on a phone
+
+
+def test_the_training_tables_stack_on_a_phone(login, county_user, session, cadre):
+    client = login(county_user)
+    sessions = client.get(reverse("training:session-list")).content.decode()
+    assert "table-stack" in sessions and 'data-label="已考勤人数"' in sessions and "已记录" not in sessions
+    attendance = client.get(reverse("training:session", args=[session.pk])).content.decode()
+    assert "table-stack" in attendance and 'data-label="出勤情况"' in attendance
+    needs = client.get(reverse("training:needs", args=[session.pk])).content.decode()
+    assert "table-stack" in needs and 'data-label="需求主题"' in needs
+
+
+def test_a_session_still_to_come_says_so_instead_of_zero_attendance(login, county_user, county, session):
+    TrainingSessionFactory(county=county, created_by=county_user, title="下月培训",
+                           date=dt.date.today() + dt.timedelta(days=20))  # fmt: skip
+    html = login(county_user).get(reverse("training:session-list")).content.decode()
+    assert html.count(">尚未举行</td>") == 1  # the past session shows its counts
+
+
+def test_the_admin_shows_need_topics_in_chinese(client, county_user, session, cadre):
+    TrainingNeed.objects.create(session=session, cadre=cadre, topics=["ecommerce", "law"], recorded_by=county_user)
+    client.force_login(UserFactory(username="root", county=None, is_staff=True, is_superuser=True))
+    page = client.get(reverse("admin:training_trainingneed_changelist")).content.decode()
+    assert "电商直播、法律法规" in page and "ecommerce" not in page
 
 
 def test_the_needs_menu_lists_sessions_still_to_come(login, county_user, county, session):
