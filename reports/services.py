@@ -69,11 +69,11 @@ def report_request(
     enqueue: bool = True,
 ) -> ReportRun:
     """Queue a report of ``kind`` for ``month`` and the county (or one of its townships).
-        A user may ask only within their scope: a township secretary for their own township,
-        county staff for their county or any of its townships; leaders read reports but do not
-    ask for them (a read-only role). ``user`` None is
-        the system (the monthly schedule). The build starts once this transaction commits
-    (``enqueue`` False: the caller builds it, as ``manage.py build_report`` does)."""
+    A user may ask only within their scope: a township secretary for their own township,
+    county staff for their county or any of its townships; leaders read reports but do not
+    ask for them (a read-only role). ``user`` None is the system (the monthly schedule).
+    The build starts once this transaction commits (``enqueue`` False: the caller builds
+    it, as ``manage.py build_report`` does)."""
     if kind not in ReportKind.values:
         raise ValidationError({"kind": _("未知的报表类型。")})
     month = month_start(month)
