@@ -12,7 +12,7 @@ from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
 from common.forms import add_service_errors
-from common.views import ServiceFormMixin
+from common.views import LastPageMixin, ServiceFormMixin
 
 from . import selectors, services
 from .filters import AccountFilter
@@ -36,7 +36,7 @@ def account_url(account) -> str:
     return reverse("accounts:user-detail", args=[account.pk])
 
 
-class AccountListView(AccountManagerRequiredMixin, FilterView):
+class AccountListView(LastPageMixin, AccountManagerRequiredMixin, FilterView):
     template_name = "accounts/user_list.html"
     filterset_class = AccountFilter
     context_object_name = "accounts"

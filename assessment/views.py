@@ -14,7 +14,7 @@ from accounts.mixins import WriteRequiredMixin, write_required
 from accounts.models import Role
 from accounts.scoping import can_manage_county, can_write, user_county_id
 from common.forms import BootstrapFormMixin, DateInput, add_service_errors
-from common.views import ServiceFormMixin
+from common.views import LastPageMixin, ServiceFormMixin
 from imports.views import ImportUploadView, attachment
 from org.models import Seat
 from org.selectors import township_list
@@ -26,7 +26,7 @@ from .importing import ASSESSMENT_IMPORTER, assessment_sheet
 from .models import Assessment, AssessmentYear, Grade, Outcome, Submission
 
 
-class AssignmentListView(FilterView):
+class AssignmentListView(LastPageMixin, FilterView):
     template_name = "assessment/assignment_list.html"
     filterset_class = AssignmentFilter
     context_object_name = "assignments"

@@ -5,7 +5,7 @@ from django_filters.views import FilterView
 
 from accounts.mixins import WriteRequiredMixin
 from accounts.scoping import can_write
-from common.views import ServiceFormMixin
+from common.views import LastPageMixin, ServiceFormMixin
 
 from . import selectors, services
 from .filters import CadreFilter
@@ -14,7 +14,7 @@ from .sections import cadre_sections
 from .status_effects import describe_status_change
 
 
-class CadreListView(FilterView):
+class CadreListView(LastPageMixin, FilterView):
     template_name = "cadre/cadre_list.html"
     filterset_class = CadreFilter
     paginate_by = 20

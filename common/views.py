@@ -11,6 +11,16 @@ from django.shortcuts import redirect
 from .forms import add_service_errors
 
 
+class LastPageMixin:
+    """For a paginated list view: a page past the end (an old link, ``?page=999``) or not a
+    number shows the nearest page instead of a 404."""
+
+    def paginate_queryset(self, queryset: Any, page_size: int) -> tuple:
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+
 class ServiceFormMixin:
     """A FormView whose valid form is handed to a service: ``perform(form)`` calls it and
     returns the saved object. A ValidationError from the service lands on the form (on the

@@ -17,6 +17,7 @@ from django_filters.views import FilterView
 from accounts.mixins import WriteRequiredMixin, write_required
 from accounts.scoping import can_write
 from common.forms import BootstrapFormMixin
+from common.views import LastPageMixin
 
 from . import selectors, services
 from .engine import importer_for
@@ -219,7 +220,7 @@ def kind_label(kind: str) -> str:
         return kind
 
 
-class ImportHistoryView(FilterView):
+class ImportHistoryView(LastPageMixin, FilterView):
     """导入记录: every import and preview under the user's scope, newest first. Leaders read
     the list; the record pages and the files (full personal data) are for those who write."""
 
@@ -230,12 +231,6 @@ class ImportHistoryView(FilterView):
 
     def get_queryset(self):
         return selectors.import_record_list(user=self.request.user)
-
-    def paginate_queryset(self, queryset, page_size):
-        """A page past the end (an old link, ?page=999) shows the last page, not a 404."""
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -14,7 +14,7 @@ from accounts.scoping import can_manage_county, can_write, user_county_id
 from cadre.selectors import cadre_list
 from common.collation import pinyin_ordering
 from common.forms import add_service_errors
-from common.views import ServiceFormMixin
+from common.views import LastPageMixin, ServiceFormMixin
 from imports.views import ImportUploadView, attachment
 from org.selectors import village_list
 
@@ -34,7 +34,7 @@ from .importing import MENTOR_IMPORTER, mentor_template
 from .widgets import mentor_label, village_label
 
 
-class MentorListView(FilterView):
+class MentorListView(LastPageMixin, FilterView):
     """The mentor pool, filtered through the same FilterSet as the API."""
 
     template_name = "mentorship/mentor_list.html"
@@ -94,7 +94,7 @@ class MentorFormView(WriteRequiredMixin, ServiceFormMixin, FormView):
         return _("已保存导师 %(name)s。") % {"name": mentor.name}
 
 
-class PairingListView(FilterView):
+class PairingListView(LastPageMixin, FilterView):
     """Pairings with filters (township, village, mentor, name, state, overdue) and links to
     the reserve, the mentor and the pairing; whether each is overdue is computed in the
     database (selectors.with_overdue), so the page's cost does not grow with the county."""

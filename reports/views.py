@@ -11,7 +11,7 @@ from django_filters.views import FilterView
 
 from accounts.mixins import WriteRequiredMixin
 from accounts.scoping import can_write, user_county_id
-from common.views import ServiceFormMixin
+from common.views import LastPageMixin, ServiceFormMixin
 
 from . import selectors, services
 from .filters import ReportRunFilter
@@ -37,7 +37,7 @@ def run_status(run: ReportRun) -> dict:
     }
 
 
-class ReportListView(FilterView):
+class ReportListView(LastPageMixin, FilterView):
     template_name = "reports/list.html"
     filterset_class = ReportRunFilter
     context_object_name = "runs"

@@ -15,7 +15,7 @@ from accounts.mixins import WriteRequiredMixin
 from accounts.scoping import can_manage_county, can_write
 from cadre.selectors import cadre_list
 from common.forms import add_service_errors
-from common.views import ServiceFormMixin
+from common.views import LastPageMixin, ServiceFormMixin
 
 from . import selectors, services
 from .filters import LineFilter
@@ -28,7 +28,7 @@ def may_manage(user) -> bool:
     return can_manage_county(user) and can_write(user)
 
 
-class PolicyListView(ListView):
+class PolicyListView(LastPageMixin, ListView):
     template_name = "subsidies/policy_list.html"
     context_object_name = "policies"
     paginate_by = 30
@@ -76,7 +76,7 @@ class PolicyFormView(WriteRequiredMixin, ServiceFormMixin, FormView):
         return reverse("subsidies:policy-list")
 
 
-class SheetListView(ListView):
+class SheetListView(LastPageMixin, ListView):
     """The months computed so far, with their state and totals (a township: its own);
     county staff compute a month here."""
 
@@ -123,7 +123,7 @@ ACTIONS = {
 }
 
 
-class SheetDetailView(FilterView):
+class SheetDetailView(LastPageMixin, FilterView):
     """A month's sheet: state and who/when, totals per township, the lines (50 a page, by
     township, village and name) and the adjustments; county staff review, lock, send back,
     recompute and add adjustments here."""

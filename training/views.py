@@ -14,7 +14,7 @@ from django_filters.views import FilterView
 from accounts.mixins import WriteRequiredMixin, write_required
 from accounts.models import Role
 from accounts.scoping import can_write
-from common.views import ServiceFormMixin
+from common.views import LastPageMixin, ServiceFormMixin
 from imports.views import ImportUploadView, attachment
 from org.selectors import township_list, village_list
 
@@ -34,7 +34,7 @@ def _query_string(request, *drop: str) -> str:
     return query.urlencode()
 
 
-class SessionListView(FilterView):
+class SessionListView(LastPageMixin, FilterView):
     template_name = "training/session_list.html"
     filterset_class = SessionFilter
     context_object_name = "sessions"
