@@ -70,11 +70,6 @@ def peak_rss_mib() -> float:
     raise RuntimeError("no VmHWM in /proc/self/status")
 
 
-def last_month(today: dt.date) -> dt.date:
-    first = today.replace(day=1)
-    return (first - dt.timedelta(days=1)).replace(day=1)
-
-
 # --- the database ------------------------------------------------------------------------
 
 
@@ -105,6 +100,8 @@ def prepare(args) -> dict:
         )
         generated_seconds = time.perf_counter() - started
     counties = list(County.objects.filter(name__in=names).order_by("name"))
+    from reports.services import last_month
+
     month = last_month(timezone.localdate())
     reserves = Cadre.objects.filter(village__township__county__in=counties).count()
     if not SubsidyLine.objects.filter(sheet__county__in=counties, sheet__month=month).exists():

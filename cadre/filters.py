@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.filters import StableOrderingFilter
 from common.forms import FilterForm
+from common.idcard import years_before
 from org.selectors import township_list, village_list
 
 from .models import Cadre, Education, PoliticalStatus, Source, Status, Tier
@@ -26,19 +27,12 @@ AGE_BAND_CHOICES = [
 ]
 
 
-def _years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February in a common year
-        return day.replace(year=day.year - years, day=28)
-
-
 def birth_date_range(youngest: int, oldest: int, *, today: dt.date) -> Q:
     """People aged youngest..oldest on ``today``: born after the day they would have
     turned oldest+1 and on or before the day they turned ``youngest``."""
     return Q(
-        birth_date__gt=_years_before(today, oldest + 1),
-        birth_date__lte=_years_before(today, youngest),
+        birth_date__gt=years_before(today, oldest + 1),
+        birth_date__lte=years_before(today, youngest),
     )
 
 

@@ -8,6 +8,7 @@ from simple_history.models import ModelChange
 
 from accounts.models import User
 from common.collation import pinyin_ordering
+from common.idcard import years_before
 from common.scope import Scope
 from org.models import Village
 
@@ -132,20 +133,13 @@ def status_on(day: dt.date) -> Case:
 AGE_BANDS = (("lt30", _("30岁以下")), ("30_34", _("30-34岁")), ("35_39", _("35-39岁")), ("40plus", _("40岁及以上")))
 
 
-def _years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
 def age_band(*, month_end: dt.date) -> Case:
     """The age band at the month's end, computed in the database from birth_date: aged
     at least N on ``month_end`` means born on or before the same day N years earlier."""
     return Case(
-        When(birth_date__gt=_years_before(month_end, 30), then=Value("lt30")),
-        When(birth_date__gt=_years_before(month_end, 35), then=Value("30_34")),
-        When(birth_date__gt=_years_before(month_end, 40), then=Value("35_39")),
+        When(birth_date__gt=years_before(month_end, 30), then=Value("lt30")),
+        When(birth_date__gt=years_before(month_end, 35), then=Value("30_34")),
+        When(birth_date__gt=years_before(month_end, 40), then=Value("35_39")),
         default=Value("40plus"),
         output_field=CharField(),
     )
@@ -177,7 +171,7 @@ def _counts(cadres: QuerySet[Cadre], expression: Any, choices: list[tuple[str, A
 
 def report_township_counts(*, scope: Scope, month_end: dt.date) -> dict[int, dict[str, int]]:
     """Per township id: reserves, under 35, 大专 or above, Party members (incl. probationary)."""
-    young_from = _years_before(month_end, YOUNG_AGE_LIMIT)
+    young_from = years_before(month_end, YOUNG_AGE_LIMIT)
     rows = (
         report_reserves(scope=scope, month_end=month_end)
         .values("village__township_id")

@@ -13,6 +13,7 @@ from org.models import Seat, Village
 
 from .events import cadre_moved, reserve_left_pool
 from .models import Cadre, Status
+from .status_effects import leaves_pool
 
 EDITABLE_FIELDS = (
     "name",
@@ -107,7 +108,7 @@ def cadre_change_status(
             raise ValidationError({"left_reason": _("请填写退出原因。")})
         cadre.left_on = on
         cadre.left_reason = reason.strip()
-    if to in (Status.SEATED, Status.LEFT):
+    if leaves_pool(to):
         # A reserve who enters a seat or leaves no longer takes a mentor's place (and
         # whatever else other apps attach to being in the pool).
         reserve_left_pool.send(sender=Cadre, user=user, cadre=cadre, to=to, on=on)

@@ -65,5 +65,14 @@ def parse_id_number(value, *, today: dt.date | None = None) -> IdCardInfo:
     return IdCardInfo(number=number, birth_date=birth, gender=gender)
 
 
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` earlier (28 February for a 29 February in a common year): born
+    on or before it, a person is at least ``years`` old on ``day``."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
 def age_on(birth_date: dt.date, day: dt.date) -> int:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))

@@ -194,23 +194,28 @@ def overdue_pairings(*, user: User | Scope, today: dt.date) -> list[Overdue]:
     return overdue
 
 
-def with_overdue(pairings: QuerySet[Pairing], *, today: dt.date) -> QuerySet[Pairing]:
-    """Annotate ``is_overdue`` in the database, with the semantics of ``overdue_pairings``:
-    an active pairing whose last activity of a required form (or its start, if none), plus
-    the form's interval, is before ``today`` (the rule ``report_pairing_counts`` counts)."""
+def _missed_requirement(as_of: dt.date) -> Exists:
+    """A pairing (the outer row) missed a required form by ``as_of``: the form's last
+    activity up to then (or the pairing's start, if none) plus its interval is before it."""
     last = (
-        MentoringLog.objects.filter(pairing=OuterRef(OuterRef("pk")), form=OuterRef("form"))
+        MentoringLog.objects.filter(pairing=OuterRef(OuterRef("pk")), form=OuterRef("form"), date__lte=as_of)
         .order_by()
         .values("pairing")
         .annotate(last=Max("date"))
         .values("last")
     )
-    missed = (
+    return Exists(
         FormRequirement.objects.filter(policy__county=OuterRef("cadre__village__township__county"))
         .annotate(due=_AddMonths(Coalesce(Subquery(last), OuterRef("started_on")), F("every_months")))
-        .filter(due__lt=today)
+        .filter(due__lt=as_of)
     )
-    overdue = Q(ended_on__isnull=True) & Exists(missed)
+
+
+def with_overdue(pairings: QuerySet[Pairing], *, today: dt.date) -> QuerySet[Pairing]:
+    """Annotate ``is_overdue`` in the database, with the semantics of ``overdue_pairings``:
+    an active pairing that missed a required form by ``today`` (the rule
+    ``report_pairing_counts`` counts)."""
+    overdue = Q(ended_on__isnull=True) & _missed_requirement(today)
     return pairings.annotate(is_overdue=Case(When(overdue, then=True), default=False, output_field=BooleanField()))
 
 
@@ -279,24 +284,12 @@ def report_pairing_counts(*, scope: Scope, as_of: dt.date) -> dict[int, dict[str
     required activity form by then (the rule of ``overdue_pairings``, counted in the
     database: the last activity of the form, or the pairing's start, plus the form's
     interval, before ``as_of``)."""
-    last = (
-        MentoringLog.objects.filter(pairing=OuterRef(OuterRef("pk")), form=OuterRef("form"), date__lte=as_of)
-        .order_by()
-        .values("pairing")
-        .annotate(last=Max("date"))
-        .values("last")
-    )
-    missed = (
-        FormRequirement.objects.filter(policy__county=OuterRef("cadre__village__township__county"))
-        .annotate(due=_AddMonths(Coalesce(Subquery(last), OuterRef("started_on")), F("every_months")))
-        .filter(due__lt=as_of)
-    )
     rows = (
         Pairing.objects.visible_to(scope)
         .filter(started_on__lte=as_of)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=as_of))
         .order_by()
         .values("cadre__village__township_id")
-        .annotate(active=Count("pk"), overdue=Count("pk", filter=Exists(missed)))
+        .annotate(active=Count("pk"), overdue=Count("pk", filter=_missed_requirement(as_of)))
     )
     return {row.pop("cadre__village__township_id"): row for row in rows}

@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -28,8 +26,3 @@ def report_filename(run: ReportRun, extension: str) -> str:
     """The Chinese file name a download gets: 青山县白水镇2026年05月月度补贴报表.xlsx."""
     where = f"{run.county.name}{run.township.name}" if run.township_id else run.county.name
     return f"{where}{run.month:%Y年%m月}{run.get_kind_display()}.{extension}"
-
-
-def default_month(today: dt.date) -> dt.date:
-    """Last month, which the form offers first."""
-    return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)

@@ -4,7 +4,6 @@ authorised download (reports are never under a public media URL)."""
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
@@ -52,9 +51,7 @@ class ReportListView(LastPageMixin, FilterView):
         query.pop("page", None)
         form = None
         if can_write(self.request.user):  # leaders read the reports, others ask for them
-            form = ReportRequestForm(
-                user=self.request.user, initial={"month": selectors.default_month(timezone.localdate())}
-            )
+            form = ReportRequestForm(user=self.request.user, initial={"month": services.last_month()})
         return {**context, "query_string": query.urlencode(), "request_form": form}
 
 

@@ -71,9 +71,14 @@ MONEY_FIELDS = ("monthly_amount", "bonus_excellent", "bonus_competent", "bonus_b
 # Who may act -------------------------------------------------------------------------------
 
 
+def may_manage_subsidies(user: User, county_id: int) -> bool:
+    """County staff of this county (or a superuser) who may write."""
+    return user.may_write and user.role != Role.TOWNSHIP and (user.is_superuser or user.county_id == county_id)
+
+
 def _ensure_county_staff(user: User | None, county_id: int) -> None:
     """County staff of this county (or a superuser) who may write; None is the scheduled job."""
-    if user is None:
+    if user is None or may_manage_subsidies(user, county_id):
         return
     if not user.may_write or user.role == Role.TOWNSHIP:
         raise PermissionDenied(_("只有县委组织部可以计算、审核、锁定和调整补贴，以及设置补贴政策。"))
@@ -337,10 +342,8 @@ def sheet_compute(*, county_id: int, month: dt.date, user: User | None) -> Subsi
     sheet.reviewed_at = sheet.reviewed_by = None
     sheet.save(update_fields=["state", "computed_at", "computed_by", "reviewed_at", "reviewed_by", "updated_at"])
     _copy_lines(lines)
-    # The database keeps the sheet's totals with its lines (migration 0003): the same sums.
-    sheet.total_lines = len(lines)
-    sheet.total_base = sum((line[LINE_COLUMNS.index("base")] for line in lines), Decimal("0.00"))
-    sheet.total_bonus = sum((line[LINE_COLUMNS.index("bonus")] for line in lines), Decimal("0.00"))
+    # The database keeps the sheet's totals with its lines (migration 0003).
+    sheet.refresh_from_db(fields=["total_lines", "total_base", "total_bonus"])
     return sheet
 
 

@@ -15,6 +15,7 @@ from accounts.mixins import WriteRequiredMixin
 from accounts.scoping import can_manage_county, can_write
 from cadre.selectors import cadre_list
 from common.forms import add_service_errors
+from common.idcard import normalize_id_number
 from common.views import LastPageMixin, ServiceFormMixin
 
 from . import selectors, services
@@ -210,7 +211,7 @@ class SheetDetailView(LastPageMixin, FilterView):
             data = form.cleaned_data
             cadre = self._adjust_cadre() if data.get("cadre") else None
             if cadre is None:
-                number = (data.get("id_number") or "").strip().upper()
+                number = normalize_id_number(data.get("id_number"))
                 cadre = (
                     cadre_list(user=request.user)
                     .filter(id_number=number, village__township__county_id=self.sheet.county_id)

@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from accounts.models import User
 from common.excel import TOTAL_ROW_PREFIXES, cell_text, compact_text
 from common.headers import Column
+from common.idcard import normalize_id_number
 from common.masking import mask_id_number
 from imports.engine import (
     CREATE,
@@ -97,7 +98,7 @@ def _import_rows(
     fingerprint = hashlib.sha256()
     for source in table.rows:
         raw = source.raw
-        number = compact_text(raw.get("id_number")).upper()
+        number = normalize_id_number(raw.get("id_number"))
         name = compact_text(raw.get("name"))
         if not any(compact_text(v) for v in raw.values()) or (name or number).startswith(SKIP):
             continue

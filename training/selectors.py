@@ -230,10 +230,6 @@ def need_targets(*, session: TrainingSession, user: User | Scope) -> QuerySet[Ca
     )
 
 
-def need_list(*, user: User | Scope) -> QuerySet[TrainingNeed]:
-    return TrainingNeed.objects.visible_to(user).filter(session__in=session_visible(user=user))
-
-
 def needs_summary(*, session: TrainingSession, user: User | Scope, top: int = 10) -> dict[str, Any]:
     """What the organiser reads before the session, for the reserves the user may see: how
     many asked for each topic (most asked first), how many reserves of each township

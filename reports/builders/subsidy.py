@@ -19,12 +19,11 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from accounts.models import Role
 from common.masking import mask_id_number
 from org.models import County
 from subsidies import selectors
 from subsidies.models import SheetState, SubsidySheet
-from subsidies.services import sheet_compute
+from subsidies.services import may_manage_subsidies, sheet_compute
 
 from . import Built, ReportContext, chunked
 from .xlsx import Formats, Table, add_chart, generated_line, workbook
@@ -45,12 +44,12 @@ ADJUSTMENT_COLUMNS = [
 ]  # fmt: skip
 
 
-def compute_month_sheet(*, county_id: int, month: Any, user: Any = None) -> SubsidySheet:
-    """The month's sheet computed by subsidies' own service (``sheet_compute``), used only
-    when the month has no sheet yet. Computed as the one who asked when they may compute
-    (county staff), otherwise as the system (a township's or a leader's request, the
-    schedule): computing never locks, the county still reviews the sheet."""
-    may_compute = user is not None and user.may_write and user.role != Role.TOWNSHIP
+def month_sheet(*, county_id: int, month: Any, user: Any = None) -> SubsidySheet:
+    """The month's sheet; a month without one is first computed by subsidies' own service
+    (``sheet_compute``), as the one who asked when they may compute (county staff of the
+    county), otherwise as the system (a township's or a leader's request, the schedule):
+    computing never locks, the county still reviews the sheet."""
+    may_compute = user is not None and may_manage_subsidies(user, county_id)
     with transaction.atomic():
         # The county's and its townships' reports are built at once (the monthly job): the
         # county's row, locked, lets one compute and the others find its sheet.
@@ -86,9 +85,7 @@ def _state_line(sheet: SubsidySheet) -> str:
 
 
 def build(ctx: ReportContext) -> Built:
-    sheet = selectors.report_sheet(county_id=ctx.county.pk, month=ctx.month)
-    if sheet is None:
-        sheet = compute_month_sheet(county_id=ctx.county.pk, month=ctx.month, user=ctx.user)
+    sheet = month_sheet(county_id=ctx.county.pk, month=ctx.month, user=ctx.user)
     scope = ctx.scope
     line_count = selectors.report_line_count(scope=scope, sheet=sheet)
     pdf_wanted = line_count <= settings.REPORTS_PDF_MAX_LINES

@@ -292,9 +292,10 @@ class TestQueryCount:
                 graded(person, year=2025, grade="excellent")
         sheet_compute(county_id=county.pk, month=dt.date(2026, 3, 1), user=county_user)  # creates; then recompute
         # savepoint, the sheet (get_or_create's get), lock it, delete its lines, the policies, the
-        # reserves with their grades, save the sheet with its totals, release the savepoint; the
-        # lines' COPY is one more statement, on the raw cursor (Django does not count it)
-        with django_assert_num_queries(8):
+        # reserves with their grades, save the sheet, read back the totals the database keeps,
+        # release the savepoint; the lines' COPY is one more statement, on the raw cursor
+        # (Django does not count it)
+        with django_assert_num_queries(9):
             sheet = sheet_compute(county_id=county.pk, month=dt.date(2026, 3, 1), user=county_user)
         assert sheet.lines.count() == size
         assert sheet.lines.filter(bonus=D("5000")).count() == size // 2
