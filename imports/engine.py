@@ -67,6 +67,8 @@ class RowOutcome:
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (column, old, new)
     errors: list[RowError] = field(default_factory=list)
     sheet: str = ""
+    # What the user is asked to look at or fill in later; the row is imported all the same.
+    warnings: list[RowError] = field(default_factory=list)
 
     @property
     def action_label(self) -> str:

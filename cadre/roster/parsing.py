@@ -47,6 +47,8 @@ class ParsedRow:
 class ParsedSheet:
     rows: list[ParsedRow]
     present: set[str]  # the column keys this file has; absent columns are left as they are
+    # Villages whose county refuses a Party member without 入党时间 (see cadre.rules).
+    party_date_required: set[int] = field(default_factory=set)
 
 
 class VillageIndex:
@@ -57,9 +59,15 @@ class VillageIndex:
         self.user = user
         self.by_name: dict[tuple[str, str], int] = {}
         self.villages_of: dict[str, list[str]] = {}
-        for village_id, township, village in village_list(user=user).values_list("id", "township__name", "name"):
+        self.party_date_required: set[int] = set()
+        rows = village_list(user=user).values_list(
+            "id", "township__name", "name", "township__county__party_joined_on_required"
+        )
+        for village_id, township, village, party_date_required in rows:
             self.by_name[(township, village)] = village_id
             self.villages_of.setdefault(township, []).append(village)
+            if party_date_required:
+                self.party_date_required.add(village_id)
         self.own_township = user.township.name if user.role == Role.TOWNSHIP else None
 
     def lookup(self, township: str, village: str, parsed: ParsedRow) -> int | None:
@@ -120,7 +128,11 @@ def parse_table(table: Table, *, user, progress: Progress = no_progress) -> Pars
             progress(checked=count)
     _mark_duplicates(parsed_rows)
     progress(checked=len(table.rows))
-    return ParsedSheet(rows=parsed_rows, present=table.present | {"birth_date", "gender"})
+    return ParsedSheet(
+        rows=parsed_rows,
+        present=table.present | {"birth_date", "gender"},
+        party_date_required=villages.party_date_required,
+    )
 
 
 def _skippable(raw: dict) -> bool:
