@@ -13,7 +13,7 @@ from accounts.models import Role
 from common.excel import TOTAL_ROW_PREFIXES, cell_text, compact_text
 from common.idcard import normalize_id_number, parse_id_number
 from common.models import PHONE_PATTERN
-from imports.engine import Progress, RowError, Table, no_progress
+from imports.engine import Progress, RowError, Table, as_typed, no_progress
 from org.selectors import village_list
 
 from ..models import PARTY_MEMBERS, Cadre, Gender, Tier
@@ -240,19 +240,8 @@ def _parse_id(raw, parsed: ParsedRow):
     try:
         return parse_id_number(raw)
     except ValidationError as exc:
-        # The number as typed, so the user finds the cell (and the typo) at once.
-        parsed.error("id_number", _("%(message)s（表中填写为“%(typed)s”）") % {"message": exc.messages[0],
-                                                                        "typed": typed_text(raw)})  # fmt: skip
+        parsed.error("id_number", as_typed(exc.messages[0], raw))
         return None
-
-
-TYPED_LIMIT = 40  # characters of a wrong ID cell repeated in its error
-
-
-def typed_text(raw) -> str:
-    """A cell as the user typed it (ends trimmed, full-width characters kept), shortened."""
-    text = raw.strip() if isinstance(raw, str) else cell_text(raw)
-    return text if len(text) <= TYPED_LIMIT else f"{text[:TYPED_LIMIT]}…"
 
 
 def _check_birth_date(raw, actual, parsed: ParsedRow) -> None:
