@@ -2,9 +2,11 @@
 the cadre form, the API and the roster import; the 县级设置 page where county staff switch it."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
 from django.urls import reverse
 
 from cadre.models import Cadre
@@ -115,6 +117,13 @@ class TestRosterImport:
         assert [[str(w) for w in o.warnings] for o in report.outcomes] == [["第3行 入党时间: 未填写入党时间"], []]
         shown = preview_result(report, identifier="身份证号")["rows"]
         assert shown[0]["warnings"] == [["入党时间", "未填写入党时间"]] and shown[1]["warnings"] == []
+
+    def test_the_command_line_prints_the_prompt_too(self, tmp_path, county_user, village):
+        rows = [person(seq=101, **{"政治面貌": "中共党员"})]
+        out = io.StringIO()
+        call_command("import_roster", str(write_roster(tmp_path / "a.xlsx", rows)), "--dry-run", "--user", "county",
+                     stdout=out)  # fmt: skip
+        assert "第3行 新增 李明" in out.getvalue() and "提示 入党时间：未填写入党时间" in out.getvalue()
 
 
 class TestCountySettingsPage:

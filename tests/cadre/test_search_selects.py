@@ -44,8 +44,34 @@ class TestCadreFormVillage:
         cadre.refresh_from_db()
         assert cadre.village_id != other_village.pk
 
+    @pytest.mark.parametrize("villages", [2, 40])
+    def test_the_form_pages_cost_the_same_however_many_villages(
+        self, login, county_user, township, cadre, villages, django_assert_num_queries
+    ):
+        for i in range(villages):
+            VillageFactory(township=township, name=f"多村{i}")
+        client = login(county_user)
+        # session, user
+        with django_assert_num_queries(2 + REQUEST_TRANSACTION):
+            assert client.get(reverse("cadre:create")).status_code == 200
+        # session, user, the cadre, the chosen village
+        with django_assert_num_queries(4 + REQUEST_TRANSACTION):
+            assert client.get(reverse("cadre:update", args=[cadre.pk])).status_code == 200
+
 
 class TestAssignmentFormCadre:
+    @pytest.mark.parametrize("reserves", [2, 40])
+    def test_the_form_page_costs_the_same_however_many_reserves(
+        self, login, county_user, village, cadre, reserves, django_assert_num_queries
+    ):
+        for i in range(reserves):
+            CadreFactory(village=village, name=f"许{i}")
+        client = login(county_user)
+        # session, user, the kinds of post, the chosen reserve
+        with django_assert_num_queries(4 + REQUEST_TRANSACTION):
+            response = client.get(reverse("assessment:assignment-create"), {"cadre": cadre.pk})
+        assert response.status_code == 200
+
     def test_the_form_renders_at_most_the_chosen_reserve(self, login, county_user, village, cadre):
         for i in range(30):
             CadreFactory(village=village, name=f"许{i}")
