@@ -29,7 +29,9 @@ def party_joined_on_required(*, village_id: int | None) -> bool:
     return bool(Village.objects.filter(pk=village_id).values_list(flag, flat=True).first())
 
 
-def check_party_joined_on(*, political_status: str | None, party_joined_on: dt.date | None, village_id: int | None):
+def check_party_joined_on(
+    *, political_status: str | None, party_joined_on: dt.date | None, village_id: int | None
+) -> None:
     """Raise the error on 入党时间 when the record lacks it and its county requires it (one
     query, only for a member without the date)."""
     if party_joined_on_missing(political_status=political_status, party_joined_on=party_joined_on) and (
