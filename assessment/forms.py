@@ -3,15 +3,22 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from cadre.models import Status
+from cadre.search import cadre_label
 from cadre.selectors import cadre_list
 from common.forms import BootstrapFormMixin, DateInput
+from common.widgets import RemoteSelect
 
 from .models import Assignment, Deed
 from .selectors import kind_list
 
 
 class AssignmentForm(BootstrapFormMixin, forms.ModelForm):
-    cadre = forms.ModelChoiceField(label=_("后备干部"), queryset=None, empty_label=_("请选择后备干部"))
+    # Searched on the server among the reserves still in the pool: never all rendered.
+    cadre = forms.ModelChoiceField(
+        label=_("后备干部"), queryset=None, empty_label=_("请选择后备干部（输入姓名搜索）"),
+        widget=RemoteSelect("cadre:search-cadres", params="pool=1"),
+        error_messages={"invalid_choice": _("请选择本辖区内在册的后备干部（储备中或重点培养）。")},
+    )  # fmt: skip
 
     class Meta:
         model = Assignment
@@ -29,9 +36,7 @@ class AssignmentForm(BootstrapFormMixin, forms.ModelForm):
         else:
             cadres = cadre_list(user=user).filter(status__in=(Status.RESERVE, Status.KEY_TRAINING))
             self.fields["cadre"].queryset = cadres
-            self.fields["cadre"].label_from_instance = (
-                lambda c: f"{c.name}（{c.village.township.name}{c.village.name}）"
-            )
+            self.fields["cadre"].label_from_instance = cadre_label
 
     def _get_validation_exclusions(self) -> set[str]:
         # Leaving the reserve out of the model's validation skips the overlap constraint

@@ -13,6 +13,7 @@ from org.models import Seat, Village
 
 from .events import cadre_moved, reserve_left_pool
 from .models import Cadre, Status
+from .rules import check_party_joined_on
 from .status_effects import leaves_pool
 
 EDITABLE_FIELDS = (
@@ -58,6 +59,7 @@ def cadre_create(*, user: User, data: dict) -> Cadre:
     _ensure_village_in_scope(user=user, village_id=data["village"].pk)
     # Left empty, the reserve entered the pool today (the model's default).
     cadre = Cadre(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS and not (k == "entered_on" and not v)})
+    _check_county_rules(cadre)
     return _save(cadre, user=user)
 
 
@@ -75,7 +77,15 @@ def cadre_update(*, user: User, cadre: Cadre, data: dict) -> Cadre:
         cadre_moved.send(
             sender=Cadre, user=user, cadre=cadre, from_village_id=stored_village_id, to_village_id=cadre.village_id
         )
+    _check_county_rules(cadre)
     return _save(cadre, user=user)
+
+
+def _check_county_rules(cadre: Cadre) -> None:
+    """What the reserve's county requires of a record it keeps (see cadre.rules)."""
+    check_party_joined_on(
+        political_status=cadre.political_status, party_joined_on=cadre.party_joined_on, village_id=cadre.village_id
+    )
 
 
 @transaction.atomic

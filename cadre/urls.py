@@ -16,4 +16,7 @@ urlpatterns = [
     path("<int:pk>/status/", views.CadreStatusView.as_view(), name="status"),
     path("<int:pk>/history/", views.CadreHistoryView.as_view(), name="history"),
     path("<int:pk>/photo/", views.cadre_photo, name="photo"),
+    path("search/", views.search_cadres, name="search-cadres"),
+    path("search/villages/", views.search_villages, name="search-villages"),
+    path("county-settings/", views.CountySettingsView.as_view(), name="county-settings"),
 ]

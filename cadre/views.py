@@ -1,15 +1,24 @@
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
 from accounts.mixins import WriteRequiredMixin
-from accounts.scoping import can_write
+from accounts.scoping import can_write, user_county_id
 from common.views import LastPageMixin, ServiceFormMixin
+from org.models import County
+from org.selectors import village_list
+from org.services import county_settings_update, may_manage_county
 
 from . import selectors, services
 from .filters import CadreFilter
-from .forms import CadreForm, StatusChangeForm
+from .forms import CadreForm, CountySettingsForm, StatusChangeForm
+from .org_selectors import IN_POOL
+from .rules import party_joined_on_missing
+from .search import cadre_label, cadres_matching, search_response, search_term, village_label, villages_matching
 from .sections import cadre_sections
 from .status_effects import describe_status_change
 
@@ -55,6 +64,9 @@ class CadreDetailView(CadreObjectMixin, DetailView):
         if writable and self.object.allowed_transitions():
             context["status_form"] = StatusChangeForm(user=self.request.user, cadre=self.object)
         context["sections"] = cadre_sections(cadre=self.object, user=self.request.user)
+        context["party_date_missing"] = party_joined_on_missing(
+            political_status=self.object.political_status, party_joined_on=self.object.party_joined_on
+        )
         return context
 
 
@@ -137,9 +149,75 @@ class CadreHistoryView(CadreObjectMixin, TemplateView):
         }
 
 
+class CountySettingsView(ServiceFormMixin, FormView):
+    """县级设置: the county's own rules for its registry, for its staff only. A superuser
+    of several counties picks one with ``?county=``; a county outside the user's scope is
+    a 404."""
+
+    template_name = "cadre/county_settings.html"
+    form_class = CountySettingsForm
+    HISTORY_SHOWN = 10
+
+    def dispatch(self, request, *args, **kwargs):
+        if not may_manage_county(request.user):
+            raise PermissionDenied(_("只有县委组织部工作人员可以修改县级设置。"))
+        counties = County.objects.visible_to(request.user)
+        pk = request.GET.get("county") or user_county_id(request.user)
+        if pk is None:
+            self.county = counties.order_by("pk").first()
+            if self.county is None:
+                raise Http404(_("还没有县(区)。"))
+        else:
+            self.county = get_object_or_404(counties, pk=pk if str(pk).isdigit() else None)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.county}
+
+    def get_context_data(self, **kwargs):
+        history = County.history.filter(id=self.county.pk).select_related("history_user")
+        return {
+            **super().get_context_data(**kwargs),
+            "county": self.county,
+            "counties": County.objects.visible_to(self.request.user) if self.request.user.county_id is None else [],
+            "history": history.order_by("-history_date")[: self.HISTORY_SHOWN],
+        }
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return county_settings_update(
+            user=self.request.user, county=self.county, min_reserves_per_village=data["min_reserves_per_village"],
+            party_joined_on_required=data["party_joined_on_required"],
+        )  # fmt: skip
+
+    def success_message(self, county):
+        return _("%(county)s的县级设置已保存。") % {"county": county.name}
+
+    def success_url_for(self, county):
+        return f"{reverse('cadre:county-settings')}?county={county.pk}"
+
+
 def cadre_photo(request, pk):
     """Photos are personal data: served only to users who may see the cadre."""
     cadre = selectors.cadre_get(user=request.user, pk=pk)
     if not cadre.photo:
         raise Http404(_("没有照片"))
     return FileResponse(cadre.photo.open("rb"))
+
+
+# Searchable selects (common.widgets.RemoteSelect): at most 20 rows of the user's scope.
+
+
+def search_cadres(request):
+    """Up to 20 cadres in the user's scope whose name (or village) matches ``q``;
+    ``pool=1``: only those still in the reserve pool (储备中, 重点培养)."""
+    cadres = selectors.cadre_list(user=request.user)
+    if request.GET.get("pool") == "1":
+        cadres = cadres.filter(status__in=IN_POOL)
+    return search_response((c.pk, cadre_label(c)) for c in cadres_matching(cadres, search_term(request)))
+
+
+def search_villages(request):
+    """Up to 20 villages in the user's scope matching ``q`` by village or township name."""
+    villages = villages_matching(village_list(user=request.user), search_term(request))
+    return search_response((v.pk, village_label(v)) for v in villages)

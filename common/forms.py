@@ -20,11 +20,30 @@ def chinese_placeholder(field: forms.Field) -> None:
             ]
 
 
+# A browser never fills a file input again: a form shown again with errors says so on each
+# file field that had received a file (templates/includes/form_fields.html).
+FILE_NOT_KEPT = _("表单有误，所选文件尚未保存，请重新选择")
+
+
 class BootstrapFormMixin:
     """Give every widget the Bootstrap class it needs, so templates stay plain, and every
-    select a Chinese placeholder (请选择…, never "---------")."""
+    select a Chinese placeholder (请选择…, never "---------"). A form shown again with
+    errors names the file fields whose file must be chosen again (``files_to_choose_again``)."""
 
     size = ""  # "sm" for compact forms such as list filters
+    file_not_kept = FILE_NOT_KEPT
+
+    @property
+    def files_to_choose_again(self) -> set[str]:
+        """The file fields that received a file in a post whose form has errors (the form's
+        own, or a service's added after validation): the file was not saved."""
+        if not self.is_bound or not self.errors:
+            return set()
+        return {
+            name
+            for name, field in self.fields.items()
+            if isinstance(field, forms.FileField) and self.files.get(self.add_prefix(name))
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

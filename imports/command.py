@@ -38,9 +38,11 @@ class ImportCommand(BaseCommand):
             raise CommandError(_("找不到文件：%(file)s") % {"file": file}) from None
         self._unmapped(report)
         for outcome in report.outcomes:
-            if outcome.errors or outcome.changes or outcome.action == "create":
+            if outcome.errors or outcome.changes or outcome.warnings or outcome.action == "create":
                 detail = "；".join(
-                    [str(e) for e in outcome.errors] + [f"{c}：{o} → {n}" for c, o, n in outcome.changes]
+                    [str(e) for e in outcome.errors]
+                    + [f"{c}：{o} → {n}" for c, o, n in outcome.changes]
+                    + [f"提示 {w.column}：{w.message}" for w in outcome.warnings]
                 )
                 self.stdout.write(f"{outcome.where} {outcome.action_label} {outcome.name} {outcome.id_number} {detail}")
         for error in report.file_errors:

@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from common.excel import TOTAL_ROW_PREFIXES
+from common.excel import TOTAL_ROW_PREFIXES, cell_text
 from common.headers import Column, HeaderMatch, HeaderMatcher, normalize_header
 
 from .reading import ImportFileError, read_workbook
@@ -36,6 +36,22 @@ Progress = Callable[..., None]
 
 def no_progress(**counts: int) -> None:
     """Progress callback that reports nowhere (commands, tests)."""
+
+
+TYPED_LIMIT = 40  # characters of a wrong cell repeated in its error
+
+
+def typed_text(raw: Any) -> str:
+    """A cell as the user typed it (ends trimmed, full-width characters kept), shortened."""
+    text = raw.strip() if isinstance(raw, str) else cell_text(raw)
+    return text if len(text) <= TYPED_LIMIT else f"{text[:TYPED_LIMIT]}…"
+
+
+def as_typed(message: str, raw: Any) -> str:
+    """An error on an identifying cell (an ID number) followed by the cell as typed, so the
+    user finds the cell, and the typo, at once: the normalised or masked number would not
+    match what they see in their file."""
+    return _("%(message)s（表中填写为“%(typed)s”）") % {"message": message, "typed": typed_text(raw)}
 
 
 @dataclass(frozen=True)
@@ -67,6 +83,8 @@ class RowOutcome:
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (column, old, new)
     errors: list[RowError] = field(default_factory=list)
     sheet: str = ""
+    # What the user is asked to look at or fill in later; the row is imported all the same.
+    warnings: list[RowError] = field(default_factory=list)
 
     @property
     def action_label(self) -> str:

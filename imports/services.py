@@ -187,7 +187,7 @@ def _check(record: ImportRecord) -> None:
 
 def preview_result(report: ImportReport, *, identifier: str) -> dict[str, Any]:
     """What the preview page shows, stored with the record (it survives a reload)."""
-    shown = [o for o in report.outcomes if o.action != "unchanged"]
+    shown = [o for o in report.outcomes if o.action != "unchanged" or o.warnings]
     table = report.table
     return {
         "ok": report.ok,
@@ -203,6 +203,7 @@ def preview_result(report: ImportReport, *, identifier: str) -> dict[str, Any]:
                 "name": o.name,
                 "id": o.id_number,
                 "errors": [[e.column, e.message] for e in o.errors],
+                "warnings": [[e.column, e.message] for e in o.warnings],
                 "changes": o.changes,
             }
             for o in shown[:PREVIEW_ROW_LIMIT]

@@ -40,8 +40,8 @@ SNIFF_BYTES = 64 * 1024  # enough of the file to tell a spreadsheet from a renam
 
 class UploadForm(BootstrapFormMixin, forms.Form):
     """The file of an import. The form refuses a file that is no spreadsheet (by its name
-    and by its first bytes) so that nothing is stored for it. A browser never fills a file
-    field again, so a form shown again with an error says to choose the file again."""
+    and by its first bytes) so that nothing is stored for it. Shown again with an error, it
+    says to choose the file again (common.forms.BootstrapFormMixin, as every form does)."""
 
     file = forms.FileField(
         label=_("文件"),
@@ -70,13 +70,6 @@ class UploadForm(BootstrapFormMixin, forms.Form):
         except ImportFileError as exc:
             raise ValidationError(str(exc)) from None
         return upload
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        if self.is_bound and self._errors and self.files.get(self.add_prefix("file")):
-            self._errors.setdefault("file", self.error_class()).append(
-                _("请重新选择文件后再上传（浏览器不会保留已选择的文件）。")
-            )
 
 
 class ImportUploadView(WriteRequiredMixin, View):

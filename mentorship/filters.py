@@ -7,14 +7,16 @@ from django.db.models import Q
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from cadre.search import village_label
 from cadre.selectors import cadre_list
 from common.filters import StableOrderingFilter
 from common.forms import FilterForm
+from common.widgets import RemoteSelect
 from org.selectors import township_list, village_list
 
 from . import selectors
 from .models import ActivityForm, Mentor, MentoringLog, MentorKind, Pairing
-from .widgets import RemoteSelect, mentor_label, village_label
+from .widgets import mentor_label
 
 
 class _ScopedFilterSet(django_filters.FilterSet):
@@ -110,7 +112,7 @@ class PairingPageFilter(_ScopedFilterSet):
     )
     village = django_filters.ModelChoiceFilter(
         label=_("村(社区)"), field_name="cadre__village", queryset=None, empty_label=_("全部村"),
-        widget=RemoteSelect("mentorship:search-villages"),
+        widget=RemoteSelect("cadre:search-villages"),
     )  # fmt: skip
     mentor = django_filters.ModelChoiceFilter(
         label=_("导师"), queryset=None, empty_label=_("全部导师"), widget=RemoteSelect("mentorship:search-mentors")

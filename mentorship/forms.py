@@ -3,14 +3,15 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cadre.models import Cadre
+from cadre.search import cadre_label
 from common.forms import BootstrapFormMixin, DateInput
+from common.widgets import RemoteSelect
 from org.selectors import township_list
 
 from .models import ActivityForm, EnteredBy, Mentor, MentoringLog, Pairing
 from .selectors import mentor_list, reserves_without_mentor
 from .services import ATTACHMENT_TYPES
-from .widgets import RemoteSelect, mentor_label
+from .widgets import mentor_label
 
 
 class MentorForm(BootstrapFormMixin, forms.ModelForm):
@@ -23,17 +24,13 @@ class MentorForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["township"].queryset = township_list(user=user)
 
 
-def cadre_label(cadre: Cadre) -> str:
-    return f"{cadre.village.township.name} {cadre.village.name} {cadre.name}"
-
-
 class PairingForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Pairing
         fields = ("cadre", "mentor", "started_on", "planned_end_on", "goals")
         widgets = {
             # searched on the server: the county's reserves and mentors are never all rendered
-            "cadre": RemoteSelect("mentorship:search-cadres", params="free=1"),
+            "cadre": RemoteSelect("mentorship:search-free-cadres"),
             "mentor": RemoteSelect("mentorship:search-mentors", params="active=1"),
             "started_on": DateInput(),
             "planned_end_on": DateInput(),

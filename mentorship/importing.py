@@ -26,6 +26,7 @@ from imports.engine import (
     RowOutcome,
     Table,
     run_import,
+    typed_text,
 )
 from org.selectors import township_list
 
@@ -174,7 +175,9 @@ def _parse(raw: dict, outcome: RowOutcome, townships: dict, own: str | None) -> 
             values[key] = cell_text(raw[key]) if not isinstance(raw[key], str) else raw[key].strip()
     phone = compact_text(raw.get("phone"))
     if not PHONE.match(phone):
-        error(_("联系电话"), _("号码格式不正确：“%(phone)s”") % {"phone": phone} if phone else _("不能为空"))
+        # the number as typed (full-width digits and spaces kept): the row's identifier
+        typed = typed_text(raw.get("phone"))
+        error(_("联系电话"), _("号码格式不正确：“%(phone)s”") % {"phone": typed} if phone else _("不能为空"))
     values["phone"] = phone
     if "max_mentees" in raw:
         text = compact_text(raw["max_mentees"]) or "1"

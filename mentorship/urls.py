@@ -19,9 +19,8 @@ urlpatterns = [
     path("logs/<int:pk>/edit/", views.MentoringLogUpdateView.as_view(), name="log-update"),
     path("logs/<int:pk>/withdraw/", views.MentoringLogWithdrawView.as_view(), name="log-withdraw"),
     path("logs/<int:pk>/attachment/", views.mentoring_log_attachment, name="log-attachment"),
-    path("search/cadres/", views.search_cadres, name="search-cadres"),
+    path("search/free-cadres/", views.search_free_cadres, name="search-free-cadres"),
     path("search/mentors/", views.search_mentors, name="search-mentors"),
-    path("search/villages/", views.search_villages, name="search-villages"),
     path("compliance/", views.ComplianceView.as_view(), name="compliance"),
     path("policy/", views.PolicyView.as_view(), name="policy"),
 ]

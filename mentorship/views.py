@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -11,12 +11,12 @@ from django_filters.views import FilterView
 
 from accounts.mixins import WriteRequiredMixin, write_required
 from accounts.scoping import can_manage_county, can_write, user_county_id
+from cadre.search import SEARCH_LIMIT, cadre_label, cadres_matching, search_response, search_term
 from cadre.selectors import cadre_list
 from common.collation import pinyin_ordering
 from common.forms import add_service_errors
 from common.views import LastPageMixin, ServiceFormMixin
 from imports.views import ImportUploadView, attachment
-from org.selectors import village_list
 
 from . import selectors, services
 from .filters import MentorFilter, PairingPageFilter
@@ -28,10 +28,9 @@ from .forms import (
     PairingUpdateForm,
     PolicyForm,
     WithdrawForm,
-    cadre_label,
 )
 from .importing import MENTOR_IMPORTER, mentor_template
-from .widgets import mentor_label, village_label
+from .widgets import mentor_label
 
 
 class MentorListView(LastPageMixin, FilterView):
@@ -347,50 +346,25 @@ def mentoring_log_attachment(request, pk):
     )
 
 
-SEARCH_LIMIT = 20
+# The searchable selects of the pairing pages; reserves and villages are searched in the
+# cadre app (cadre:search-cadres, cadre:search-villages), with the same helpers.
 
 
-def _search_response(rows) -> JsonResponse:
-    return JsonResponse({"results": [{"id": pk, "text": text} for pk, text in rows]})
-
-
-def _search_term(request) -> str:
-    return request.GET.get("q", "").strip()[:50]
-
-
-def search_cadres(request):
-    """Up to 20 reserves in the user's scope whose name (or village) matches ``q``;
-    ``free=1``: only those who may be paired now (no active mentor)."""
-    term = _search_term(request)
-    cadres = (
-        selectors.reserves_without_mentor(user=request.user)
-        if request.GET.get("free") == "1"
-        else cadre_list(user=request.user)
-    )
-    if term:
-        cadres = cadres.filter(Q(name__icontains=term) | Q(village__name__icontains=term))
-    cadres = cadres.order_by(*pinyin_ordering("name", "pk"))[:SEARCH_LIMIT]
-    return _search_response((c.pk, cadre_label(c)) for c in cadres)
+def search_free_cadres(request):
+    """Up to 20 reserves in the user's scope matching ``q`` who may be paired now (in the
+    pool, no active mentor): the pairing form's choices."""
+    cadres = cadres_matching(selectors.reserves_without_mentor(user=request.user), search_term(request))
+    return search_response((c.pk, cadre_label(c)) for c in cadres)
 
 
 def search_mentors(request):
     """Up to 20 mentors in scope matching ``q`` by name, unit or specialty; ``active=1``:
     only those in the pool."""
-    term = _search_term(request)
+    term = search_term(request)
     mentors = selectors.mentor_list(user=request.user)
     if request.GET.get("active") == "1":
         mentors = mentors.filter(is_active=True)
     if term:
         mentors = mentors.filter(Q(name__icontains=term) | Q(unit__icontains=term) | Q(specialties__icontains=term))
     mentors = mentors.order_by(*pinyin_ordering("name", "pk"))[:SEARCH_LIMIT]
-    return _search_response((m.pk, mentor_label(m)) for m in mentors)
-
-
-def search_villages(request):
-    """Up to 20 villages in scope matching ``q`` by village or township name."""
-    term = _search_term(request)
-    villages = village_list(user=request.user)
-    if term:
-        villages = villages.filter(Q(name__icontains=term) | Q(township__name__icontains=term))
-    villages = villages.order_by(*pinyin_ordering("township__name", "name", "pk"))[:SEARCH_LIMIT]
-    return _search_response((v.pk, village_label(v)) for v in villages)
+    return search_response((m.pk, mentor_label(m)) for m in mentors)

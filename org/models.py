@@ -15,6 +15,14 @@ class County(TimeStampedModel):
     min_reserves_per_village = models.PositiveSmallIntegerField(
         _("每村后备干部最低人数"), default=2, help_text=_("月度综合统计报表列出低于此数的村")
     )
+    party_joined_on_required = models.BooleanField(
+        _("中共党员须填写入党时间"),
+        default=False,
+        help_text=_("开启后，中共党员、预备党员未填写入党时间的，录入、导入和接口均不予保存；关闭时只作提示"),
+    )
+
+    # Who changed a setting, and when (the county settings page).
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     scope_county_path = ""
     objects = ScopedQuerySet.as_manager()

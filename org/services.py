@@ -130,10 +130,14 @@ def units_import(*, rows: list[list], dry_run: bool = False) -> dict:
 # the services here keep the incumbents who are not in the registry, on the seat itself.
 
 
-def may_manage_seats(user: ScopedUser) -> bool:
+def may_manage_county(user: ScopedUser) -> bool:
     """County staff (and a deployment's superuser) who may write; not township secretaries
     and not read-only leaders."""
     return bool(user.is_authenticated and getattr(user, "may_write", False) and not user.scope.is_township)
+
+
+def may_manage_seats(user: ScopedUser) -> bool:
+    return may_manage_county(user)
 
 
 def ensure_may_manage_seat(*, user: ScopedUser, seat: Seat) -> None:
@@ -213,3 +217,32 @@ def _save_seat(seat: Seat, *, user: ScopedUser, reason: str) -> Seat:
     seat._change_reason = reason[:100]
     seat.save()
     return seat
+
+
+# County settings (县级设置): the rules a county sets for its own registry.
+
+COUNTY_SETTINGS = ("min_reserves_per_village", "party_joined_on_required")
+
+
+@transaction.atomic
+def county_settings_update(
+    *, user: ScopedUser, county: County, min_reserves_per_village: int, party_joined_on_required: bool
+) -> County:
+    """Change a county's settings; only that county's staff (or a superuser) may. Each
+    change is kept in the county's history with who made it."""
+    if not may_manage_county(user):
+        raise PermissionDenied(_("只有县委组织部工作人员可以修改县级设置。"))
+    county = County.objects.visible_to(user).select_for_update().filter(pk=county.pk).first()
+    if county is None:
+        raise PermissionDenied(_("只能修改本县(区)的设置。"))
+    new = {"min_reserves_per_village": min_reserves_per_village, "party_joined_on_required": party_joined_on_required}
+    changed = [County._meta.get_field(f).verbose_name for f in COUNTY_SETTINGS if getattr(county, f) != new[f]]
+    if not changed:
+        return county
+    for key, value in new.items():
+        setattr(county, key, value)
+    county.full_clean()
+    county._history_user = user
+    county._change_reason = (_("修改县级设置：%(fields)s") % {"fields": "、".join(str(f) for f in changed)})[:100]
+    county.save()
+    return county

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from accounts.models import User
 from common.excel import TOTAL_ROW_PREFIXES, cell_text, compact_text
 from common.headers import Column
-from common.idcard import normalize_id_number
+from common.idcard import normalize_id_number, parse_id_number
 from common.masking import mask_id_number
 from imports.engine import (
     CREATE,
@@ -31,6 +31,7 @@ from imports.engine import (
     RowError,
     RowOutcome,
     Table,
+    as_typed,
     run_import,
 )
 
@@ -114,7 +115,8 @@ def _import_rows(
         if not number:
             error(_("身份证号"), _("不能为空"))
         elif cadre is None:
-            error(_("身份证号"), _("不是本次培训参训范围内、您辖区的在册后备干部"))
+            # the number as typed, so the user finds the cell (the masked number would not do)
+            error(_("身份证号"), as_typed(_id_problem(number), raw.get("id_number")))
         elif name and name != cadre.name:
             error(_("姓名"), _("与身份证号不符：系统中为“%(name)s”") % {"name": cadre.name})
         elif cadre.pk in seen:
@@ -182,6 +184,16 @@ NEEDS_IMPORTER = Importer(
     upload_url="training:session-list",
     done_url="training:session-list",
 )
+
+
+def _id_problem(number: str) -> str:
+    """Why a (normalised) ID number found no reserve: the number's own fault, if it has
+    one, else that it is no reserve this user may enter needs for."""
+    try:
+        parse_id_number(number)
+    except ValidationError as exc:
+        return exc.messages[0]
+    return _("不是本次培训参训范围内、您辖区的在册后备干部")
 
 
 def needs_sheet(*, session: TrainingSession, user: User) -> bytes:

@@ -13,7 +13,7 @@ from accounts.models import Role
 from common.excel import TOTAL_ROW_PREFIXES, cell_text, compact_text
 from common.idcard import normalize_id_number, parse_id_number
 from common.models import PHONE_PATTERN
-from imports.engine import Progress, RowError, Table, no_progress
+from imports.engine import Progress, RowError, Table, as_typed, no_progress
 from org.selectors import village_list
 
 from ..models import PARTY_MEMBERS, Cadre, Gender, Tier
@@ -47,6 +47,8 @@ class ParsedRow:
 class ParsedSheet:
     rows: list[ParsedRow]
     present: set[str]  # the column keys this file has; absent columns are left as they are
+    # Villages whose county refuses a Party member without 入党时间 (see cadre.rules).
+    party_date_required: set[int] = field(default_factory=set)
 
 
 class VillageIndex:
@@ -57,9 +59,15 @@ class VillageIndex:
         self.user = user
         self.by_name: dict[tuple[str, str], int] = {}
         self.villages_of: dict[str, list[str]] = {}
-        for village_id, township, village in village_list(user=user).values_list("id", "township__name", "name"):
+        self.party_date_required: set[int] = set()
+        rows = village_list(user=user).values_list(
+            "id", "township__name", "name", "township__county__party_joined_on_required"
+        )
+        for village_id, township, village, party_date_required in rows:
             self.by_name[(township, village)] = village_id
             self.villages_of.setdefault(township, []).append(village)
+            if party_date_required:
+                self.party_date_required.add(village_id)
         self.own_township = user.township.name if user.role == Role.TOWNSHIP else None
 
     def lookup(self, township: str, village: str, parsed: ParsedRow) -> int | None:
@@ -120,7 +128,11 @@ def parse_table(table: Table, *, user, progress: Progress = no_progress) -> Pars
             progress(checked=count)
     _mark_duplicates(parsed_rows)
     progress(checked=len(table.rows))
-    return ParsedSheet(rows=parsed_rows, present=table.present | {"birth_date", "gender"})
+    return ParsedSheet(
+        rows=parsed_rows,
+        present=table.present | {"birth_date", "gender"},
+        party_date_required=villages.party_date_required,
+    )
 
 
 def _skippable(raw: dict) -> bool:
@@ -228,19 +240,8 @@ def _parse_id(raw, parsed: ParsedRow):
     try:
         return parse_id_number(raw)
     except ValidationError as exc:
-        # The number as typed, so the user finds the cell (and the typo) at once.
-        parsed.error("id_number", _("%(message)s（表中填写为“%(typed)s”）") % {"message": exc.messages[0],
-                                                                        "typed": typed_text(raw)})  # fmt: skip
+        parsed.error("id_number", as_typed(exc.messages[0], raw))
         return None
-
-
-TYPED_LIMIT = 40  # characters of a wrong ID cell repeated in its error
-
-
-def typed_text(raw) -> str:
-    """A cell as the user typed it (ends trimmed, full-width characters kept), shortened."""
-    text = raw.strip() if isinstance(raw, str) else cell_text(raw)
-    return text if len(text) <= TYPED_LIMIT else f"{text[:TYPED_LIMIT]}…"
 
 
 def _check_birth_date(raw, actual, parsed: ParsedRow) -> None:

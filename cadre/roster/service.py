@@ -41,8 +41,9 @@ from org.models import Village
 from org.selectors import township_list
 
 from ..models import Cadre, Status, Tier
+from ..rules import PARTY_DATE_ASKED, PARTY_DATE_REQUIRED, party_joined_on_missing
 from .columns import COLUMNS_BY_KEY, ROSTER_COLUMNS, label_of
-from .parsing import ParsedSheet, optional_columns, parse_table
+from .parsing import ParsedRow, ParsedSheet, optional_columns, parse_table
 
 # Field of Cadre → the column that carries it. birth_date and gender always come from the
 # ID number; village_id from the township and village columns.
@@ -153,6 +154,7 @@ def _plan(sheet: ParsedSheet, *, user: User, report: ImportReport) -> Plan:
                       "如确为同一人改名，请先在该后备干部的页面修改姓名")
                     % {"name": current["name"], "place": place, "row_name": values["name"]},
                 )  # fmt: skip
+        _check_party_date(parsed, outcome, current, required=sheet.party_date_required)
         if parsed.errors:
             continue
         if current is None:
@@ -177,6 +179,22 @@ def _plan(sheet: ParsedSheet, *, user: User, report: ImportReport) -> Plan:
         fingerprint.update(f"~{number}{current['updated_at']}{[(f, values[f]) for f in changed]}".encode())
     report.digest = fingerprint.hexdigest()
     return plan
+
+
+def _check_party_date(parsed: ParsedRow, outcome: RowOutcome, current: dict | None, *, required: set[int]) -> None:
+    """A Party member without 入党时间 after the import (the file's value, or the stored one
+    when the file has no such column): an error where the county requires the date, a
+    prompt otherwise (cadre.rules)."""
+    values, stored = parsed.values, current or {}
+    joined = values["party_joined_on"] if "party_joined_on" in values else stored.get("party_joined_on")
+    status = values.get("political_status", stored.get("political_status"))
+    if not party_joined_on_missing(political_status=status, party_joined_on=joined):
+        return
+    if values.get("village_id") in required:
+        parsed.error("party_joined_on", str(PARTY_DATE_REQUIRED))
+    else:
+        column = COLUMNS_BY_KEY["party_joined_on"].header
+        outcome.warnings.append(RowError(parsed.row, column, str(PARTY_DATE_ASKED), sheet=parsed.sheet))
 
 
 def _registered_elsewhere(user: User, county_id: int) -> str:

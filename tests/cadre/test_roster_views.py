@@ -140,7 +140,7 @@ class TestUploadAndConfirm:
         response = _upload(login(county_user), path)
         html = response.content.decode()
         assert response.status_code == 200 and response.redirect_chain == []  # the upload page again
-        assert "不支持的文件类型“.jpg”" in html and "请重新选择文件" in html
+        assert "不支持的文件类型“.jpg”" in html and "表单有误，所选文件尚未保存，请重新选择" in html
         assert not ImportRecord.objects.exists()  # nothing stored for it
 
     def test_a_roster_preview_names_the_id_number_as_typed(

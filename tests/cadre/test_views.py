@@ -191,7 +191,7 @@ class TestPages:
             },
         )
         assert response.status_code == 200
-        assert "选择一个有效的选项" in response.content.decode()
+        assert "请选择本辖区内的村(社区)。" in response.content.decode()
         assert not Cadre.objects.exists()
 
     def test_edit_records_the_change_in_history(self, login, county_user, cadre):

@@ -70,6 +70,12 @@ class TestMentorImport:
         ]
         assert not Mentor.objects.exists()
 
+    def test_a_wrong_phone_number_is_repeated_as_typed(self, tmp_path, county_user, township):
+        typed = "１３８ ０００"  # full-width digits and a space, as typed with a Chinese input method
+        rows = [["白水镇", "赵六", "乡镇干部", "", "", f" {typed} ", "", 1]]
+        report = mentor_import(workbook(tmp_path / "bad.xlsx", rows), user=county_user, dry_run=True)
+        assert [str(e) for e in report.errors] == [f"第3行 联系电话: 号码格式不正确：“{typed}”"]
+
     def test_township_secretary_imports_only_their_own(self, tmp_path, township_secretary, township, other_township):
         header = [h for h in HEADER if h != "乡镇(街道)"]
         own = mentor_import(workbook(tmp_path / "own.xlsx", [r[1:] for r in ROWS], header=header),

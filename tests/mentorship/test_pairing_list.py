@@ -132,12 +132,15 @@ class TestListPage:
         page = login(county_user).get(reverse("mentorship:pairing-list"), {"village": chosen.pk}).content.decode()
         select = page.split('name="village"', 1)[1].split("</select>", 1)[0]
         assert select.count("<option") == 2 and chosen.name in select and "多村" not in select
-        assert 'data-search-url="/mentorship/search/villages/"' in page
+        assert 'data-search-url="/cadres/search/villages/"' in page
 
 
 class TestSearchEndpoints:
+    URLS = {"cadres": "cadre:search-cadres", "villages": "cadre:search-villages",
+            "free-cadres": "mentorship:search-free-cadres", "mentors": "mentorship:search-mentors"}  # fmt: skip
+
     def search(self, client, kind, **params):
-        response = client.get(reverse(f"mentorship:search-{kind}"), params)
+        response = client.get(reverse(self.URLS[kind]), params)
         assert response.status_code == 200
         return [row["text"] for row in response.json()["results"]]
 
@@ -166,12 +169,12 @@ class TestSearchEndpoints:
         pair(county_user, paired, mentor)
         client = login(county_user)
         assert len(self.search(client, "cadres", q="周")) == 2
-        assert [t.split()[-1] for t in self.search(client, "cadres", q="周", free="1")] == [free.name]
+        assert [t.split()[-1] for t in self.search(client, "free-cadres", q="周")] == [free.name]
         assert len(self.search(client, "mentors")) == 2 and len(self.search(client, "mentors", active="1")) == 1
 
     def test_anonymous_visitors_get_nothing(self, client):
-        response = client.get(reverse("mentorship:search-cadres"), {"q": "张"})
-        assert response.status_code == 302
+        for name in self.URLS.values():
+            assert client.get(reverse(name), {"q": "张"}).status_code == 302
 
     def test_the_pairing_form_validates_the_chosen_id_in_scope(
         self, login, township_secretary, county_user, township, other_township, cadre, other_cadre
@@ -196,4 +199,4 @@ class TestSearchEndpoints:
             new_mentor(county_user, township, 100 + i)
         page = login(county_user).get(reverse("mentorship:pairing-create")).content.decode()
         assert "许1" not in page and "导师101" not in page
-        assert 'data-search-url="/mentorship/search/cadres/?free=1"' in page
+        assert 'data-search-url="/mentorship/search/free-cadres/"' in page

@@ -72,10 +72,21 @@ def test_one_bad_row_saves_nothing_and_every_error_is_named(township_secretary, 
     assert [str(e) for e in report.errors] == [
         "第4行 需求主题: 无法识别“做饭”，应为：政策理论、党建业务、基层治理、矛盾纠纷调解、产业发展、农业实用技术、"
         "电商直播、法律法规、村级财务、应急处置、其他",
-        "第5行 身份证号: 不是本次培训参训范围内、您辖区的在册后备干部",
+        f"第5行 身份证号: 不是本次培训参训范围内、您辖区的在册后备干部（表中填写为“{other_cadre.id_number}”）",
         "第6行 姓名: 与身份证号不符：系统中为“李明”",
     ]
     assert not TrainingNeed.objects.exists()
+
+
+def test_a_wrong_id_number_is_repeated_as_typed(township_secretary, session, cadre):
+    full_width = "４３１１２１１９９５０３１４１０１"  # 17 full-width digits, as a Chinese input method types them
+    unknown = make_id_number(seq=977)  # a valid number of nobody in the county
+    data = sheet([["李明", f" {full_width} ", "法律法规", ""], ["张三", unknown, "法律法规", ""]])
+    report = needs_import(data, user=township_secretary, session=session, dry_run=True, filename="需求.xlsx")
+    assert [str(e) for e in report.errors] == [
+        f"第3行 身份证号: 身份证号应为18位，实际为17位（表中填写为“{full_width}”）",
+        f"第4行 身份证号: 不是本次培训参训范围内、您辖区的在册后备干部（表中填写为“{unknown}”）",
+    ]
 
 
 def test_the_needs_sheet_round_trips_through_the_upload_page(login, township_secretary, session, cadre, other_cadre):
