@@ -46,12 +46,10 @@ class ReportListView(LastPageMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
         form = None
         if can_write(self.request.user):  # leaders read the reports, others ask for them
             form = ReportRequestForm(user=self.request.user, initial={"month": services.last_month()})
-        return {**context, "query_string": query.urlencode(), "request_form": form}
+        return {**context, "request_form": form}
 
 
 class ReportRequestView(WriteRequiredMixin, ServiceFormMixin, FormView):
