@@ -3,6 +3,7 @@ from typing import Any, Self
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from common.scope import Scope, ScopedQuerySet
@@ -76,6 +77,12 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=Q(is_superuser=True) | Q(role=Role.TOWNSHIP) | Q(county__isnull=False),
                 name="user_county_staff_has_county",
+            ),
+            # "Zhang" and "zhang" would be two people who cannot tell their logins apart.
+            models.UniqueConstraint(
+                Lower("username"),
+                name="user_username_ci_unique",
+                violation_error_message=_("该用户名已被使用（用户名不区分大小写），请换一个。"),
             ),
         ]
 

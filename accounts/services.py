@@ -6,7 +6,7 @@ at the next login (``User.must_change_password``)."""
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -138,7 +138,18 @@ def _account_apply(
         user.set_password(password)
         user.must_change_password = True
     user.full_clean()
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:
+        # Two requests took the name at once (full_clean saw it free): the database decides.
+        if "username" not in str(exc):
+            raise
+        raise ValidationError({"username": _username_taken(user.username)}) from None
+
+
+def _username_taken(username: str) -> str:
+    return _("用户名“%(username)s”已被使用，请换一个。") % {"username": username}
 
 
 @transaction.atomic
@@ -174,6 +185,8 @@ def user_create_or_update(
 
     user = User.objects.filter(username=username).first() or User(username=username)
     is_new = user.pk is None
+    if is_new and User.objects.filter(username__iexact=username).exists():
+        raise ValidationError(_username_taken(username))
     if is_new and not password:
         raise ValidationError(_("密码不能为空。") if password is not None else _("新用户必须设置密码。"))
     before = {} if is_new else _snapshot(user)
@@ -245,8 +258,8 @@ def account_create(
     username = (username or "").strip()
     if not username:
         raise ValidationError({"username": _("用户名不能为空。")})
-    if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": _("用户名“%(username)s”已被使用，请换一个。") % {"username": username}})
+    if User.objects.filter(username__iexact=username).exists():  # the database refuses it too
+        raise ValidationError({"username": _username_taken(username)})
     if not full_name.strip():
         raise ValidationError({"full_name": _("请填写姓名。")})
     _check_unit(actor, role=role, county=county, township=township)

@@ -45,12 +45,6 @@ class AccountListView(LastPageMixin, AccountManagerRequiredMixin, FilterView):
     def get_queryset(self):
         return selectors.account_list(user=self.request.user).order_by("-is_active", "role", "username", "pk")
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        return {**context, "query_string": query.urlencode()}
-
 
 class AccountDetailView(AccountManagerRequiredMixin, TemplateView):
     template_name = "accounts/user_detail.html"

@@ -36,10 +36,7 @@ class AssignmentListView(LastPageMixin, FilterView):
         return selectors.assignment_list(user=self.request.user).order_by("-started_on", "-pk")
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        return {**context, "query_string": query.urlencode(), "can_write": can_write(self.request.user)}
+        return {**super().get_context_data(**kwargs), "can_write": can_write(self.request.user)}
 
 
 class AssignmentFormView(WriteRequiredMixin, ServiceFormMixin, FormView):

@@ -7,7 +7,6 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -30,12 +29,6 @@ def seat_reserve_promote(*, user: User, seat: Seat, cadre: Cadre, on: dt.date) -
     if cadre.status not in PROMOTABLE:
         message = _("%(name)s当前为“%(status)s”，不能选任。")
         raise ValidationError({"cadre": message % {"name": cadre.name, "status": cadre.get_status_display()}})
-    if on > timezone.localdate():
-        raise ValidationError({"on": _("任职时间不能晚于今天。")})
-    if on < cadre.entered_on:
-        raise ValidationError(
-            {"on": _("任职时间不能早于列入后备时间（%(date)s）。") % {"date": cadre.entered_on.isoformat()}}
-        )
     return cadre_change_status(user=user, cadre=cadre, to=Status.SEATED, on=on, seat=seat)
 
 

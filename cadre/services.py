@@ -5,6 +5,8 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -139,5 +141,24 @@ def _seat_take(*, user: User, cadre: Cadre, seat: Seat | None, on: dt.date) -> N
                 % {"seat": seat, "holder_name": seat.holder}
             }
         )
+    _seat_date_check(cadre=cadre, seat=seat, on=on)
     cadre.seat = seat
     cadre.seated_on = on
+
+
+def _seat_date_check(*, cadre: Cadre, seat: Seat, on: dt.date) -> None:
+    """A term starts neither in the future, nor before the reserve was listed, nor before
+    the seat's last holder left (an outside incumbent's ``vacated_on`` or a seated
+    reserve's ``left_on``)."""
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("任职时间不能晚于今天。")})
+    if on < cadre.entered_on:
+        raise ValidationError(
+            {"on": _("任职时间不能早于列入后备时间（%(date)s）。") % {"date": cadre.entered_on.isoformat()}}
+        )
+    last_left = seat.cadres.filter(status=Status.LEFT).aggregate(last=Max("left_on"))["last"]
+    previous_end = max((d for d in (seat.vacated_on, last_left) if d), default=None)
+    if previous_end and on < previous_end:
+        raise ValidationError(
+            {"on": _("任职时间不能早于上一任的离任时间（%(date)s）。") % {"date": previous_end.isoformat()}}
+        )

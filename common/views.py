@@ -5,20 +5,37 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from .forms import add_service_errors
 
 
+def query_string(request: HttpRequest, *drop: str) -> str:
+    """The request's query (its filters) without the page and ``drop``: what the page links
+    append after ``?page=N&``."""
+    query = request.GET.copy()
+    for key in ("page", *drop):
+        query.pop(key, None)
+    return query.urlencode()
+
+
 class LastPageMixin:
     """For a paginated list view: a page past the end (an old link, ``?page=999``) or not a
-    number shows the nearest page instead of a 404."""
+    number shows the nearest page instead of a 404; the template gets ``query_string`` (the
+    filters, for the page links) without the page and the keys in ``query_string_drop``."""
+
+    query_string_drop: tuple[str, ...] = ()
 
     def paginate_queryset(self, queryset: Any, page_size: int) -> tuple:
         paginator = self.get_paginator(queryset, page_size)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["query_string"] = query_string(self.request, *self.query_string_drop)
+        return context
 
 
 class ServiceFormMixin:

@@ -227,12 +227,10 @@ class ImportHistoryView(LastPageMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
         for record in context["records"]:
             record.kind_label = kind_label(record.kind)
             record.rows = sum(record.counts.values()) if record.counts else None
-        return {**context, "query_string": query.urlencode(), "can_write": can_write(self.request.user)}
+        return {**context, "can_write": can_write(self.request.user)}
 
 
 @write_required

@@ -110,10 +110,7 @@ class PairingListView(LastPageMixin, FilterView):
         return selectors.with_overdue(pairings, today=timezone.localdate())
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        return {**context, "query_string": query.urlencode(), "can_write": can_write(self.request.user)}
+        return {**super().get_context_data(**kwargs), "can_write": can_write(self.request.user)}
 
 
 class PairingCreateView(WriteRequiredMixin, ServiceFormMixin, FormView):

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.scoping import user_county_id
 from org.models import County, Township
 
 from .builders import Built, ReportContext, slow_down
@@ -63,30 +64,33 @@ def report_request(
     *,
     kind: str,
     month: dt.date,
-    county_id: int,
+    county_id: int | None = None,
     township_id: int | None = None,
     user: User | None = None,
     enqueue: bool = True,
 ) -> ReportRun:
-    """Queue a report of ``kind`` for ``month`` and the county (or one of its townships).
-    A user may ask only within their scope: a township secretary for their own township,
-    county staff for their county or any of its townships; leaders read reports but do not
-    ask for them (a read-only role). ``user`` None is the system (the monthly schedule).
-    The build starts once this transaction commits (``enqueue`` False: the caller builds
-    it, as ``manage.py build_report`` does)."""
-    if kind not in ReportKind.values:
-        raise ValidationError({"kind": _("未知的报表类型。")})
-    month = month_start(month)
-    if month > timezone.localdate().replace(day=1):
-        raise ValidationError({"month": _("不能生成未来月份的报表。")})
-    county = County.objects.filter(pk=county_id).first()
-    if county is None:
-        raise ValidationError(_("县(区)不存在。"))
-    township = None
+    """Queue a report of ``kind`` for ``month`` and a county or one of its townships. The
+    county is the township's when one is named, else ``county_id``, else the one the user
+    works in. A user may ask only within their scope: a township secretary for their own
+    township, county staff for their county or any of its townships; leaders read reports
+    but do not ask for them (a read-only role). ``user`` None is the system (the monthly
+    schedule). The build starts once this transaction commits (``enqueue`` False: the
+    caller builds it, as ``manage.py build_report`` does)."""
+    month = _checked_month(kind=kind, month=month)
     if township_id is not None:
-        township = Township.objects.filter(pk=township_id, county_id=county_id).first()
-        if township is None:
+        township = Township.objects.select_related("county").filter(pk=township_id).first()
+        if township is None or (county_id is not None and township.county_id != county_id):
             raise ValidationError({"township": _("该乡镇不属于本县(区)。")})
+        county = township.county
+    else:
+        township = None
+        if county_id is None and user is not None:
+            county_id = user_county_id(user)
+        if county_id is None:  # a superuser of a city deployment names a county or a township
+            raise ValidationError({"county": _("请指定县(区)，或选择一个乡镇(街道)。")})
+        county = County.objects.filter(pk=county_id).first()
+        if county is None:
+            raise ValidationError(_("县(区)不存在。"))
     if user is not None:
         if not user.may_write:
             raise PermissionDenied(_("您的角色只能查看报表，生成报表请联系县委组织部。"))
@@ -94,8 +98,23 @@ def report_request(
         if scope.is_township:
             if township_id != scope.township_id:
                 raise ValidationError({"township": _("乡镇用户只能生成本乡镇的报表。")})
-        elif scope.county_ids is not None and county_id not in scope.county_ids:
+        elif scope.county_ids is not None and county.pk not in scope.county_ids:
             raise ValidationError(_("只能生成本县(区)的报表。"))
+    return _run_create(kind=kind, month=month, county=county, township=township, user=user, enqueue=enqueue)
+
+
+def _checked_month(*, kind: str, month: dt.date) -> dt.date:
+    if kind not in ReportKind.values:
+        raise ValidationError({"kind": _("未知的报表类型。")})
+    month = month_start(month)
+    if month > timezone.localdate().replace(day=1):
+        raise ValidationError({"month": _("不能生成未来月份的报表。")})
+    return month
+
+
+def _run_create(
+    *, kind: str, month: dt.date, county: County, township: Township | None, user: User | None, enqueue: bool
+) -> ReportRun:
     run = ReportRun.objects.create(kind=kind, month=month, county=county, township=township, requested_by=user)
     if enqueue:
         _enqueue(run.pk)
@@ -114,14 +133,20 @@ def _enqueue(run_id: int) -> None:
 
 
 def reports_request_last_month(*, today: dt.date | None = None) -> list[ReportRun]:
-    """The monthly schedule: every kind for last month, for each county and each township."""
+    """The monthly schedule: every kind for last month, for each county and each township
+    (the counties and townships are read once, not again for each run)."""
     month = last_month(today)
+    townships: dict[int, list[Township]] = {}
+    for township in Township.objects.order_by("pk"):
+        townships.setdefault(township.county_id, []).append(township)
     runs = []
-    for county_id in County.objects.order_by("pk").values_list("pk", flat=True):
-        township_ids = list(Township.objects.filter(county_id=county_id).order_by("pk").values_list("pk", flat=True))
-        for township_id in [None, *township_ids]:
+    for county in County.objects.order_by("pk"):
+        for township in [None, *townships.get(county.pk, [])]:
             for kind in ReportKind.values:
-                runs.append(report_request(kind=kind, month=month, county_id=county_id, township_id=township_id))
+                month = _checked_month(kind=kind, month=month)
+                runs.append(
+                    _run_create(kind=kind, month=month, county=county, township=township, user=None, enqueue=True)
+                )
     return runs
 
 

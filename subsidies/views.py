@@ -133,6 +133,7 @@ class SheetDetailView(LastPageMixin, FilterView):
     filterset_class = LineFilter
     context_object_name = "lines"
     paginate_by = 50
+    query_string_drop = ("adjust", "apage")  # the adjustment form and its own pages
 
     def dispatch(self, request, *args, **kwargs):
         self.sheet = selectors.sheet_get(request.user, kwargs["pk"])
@@ -159,10 +160,6 @@ class SheetDetailView(LastPageMixin, FilterView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         manage = may_manage(user)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        query.pop("adjust", None)
-        query.pop("apage", None)
         adjust_cadre = self._adjust_cadre() if manage else None
         form = kwargs.pop("adjustment_form", None)
         if form is None and manage:
@@ -179,7 +176,6 @@ class SheetDetailView(LastPageMixin, FilterView):
             "adjustment_form": form,
             "adjust_cadre": adjust_cadre,
             "actions": {action for (from_state, action) in SHEET_TRANSITIONS if from_state == state} if manage else (),
-            "query_string": query.urlencode(),
             "is_township": user.scope.is_township,
         }
 

@@ -12,6 +12,7 @@ bad row and nothing of the request is saved, with every row's problem named.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -110,10 +111,10 @@ def _save_session(*, user: User, session: TrainingSession, data: Mapping[str, An
     townships = data.get("target_townships")
     target_ids = None if townships is None else sorted({t.pk if isinstance(t, Township) else int(t) for t in townships})
     if target_ids:
-        foreign = Township.objects.filter(pk__in=target_ids).exclude(county_id=session.county_id)
-        found = Township.objects.filter(pk__in=target_ids).count()
-        if foreign.exists() or found != len(target_ids):
-            names = "、".join(foreign.values_list("name", flat=True)) or _("（不存在的乡镇）")
+        found = list(Township.objects.filter(pk__in=target_ids).order_by().values_list("county_id", "name"))
+        foreign = [name for county_id, name in found if county_id != session.county_id]
+        if foreign or len(found) != len(target_ids):
+            names = "、".join(foreign) or _("（不存在的乡镇）")
             raise ValidationError({"target_townships": _("参训乡镇须是本县的乡镇：%(names)s") % {"names": names}})
     if user.role == Role.TOWNSHIP and target_ids and set(target_ids) != {user.township_id}:
         raise ValidationError({"target_townships": _("乡镇举办的培训只能面向本乡镇。")})
@@ -166,11 +167,26 @@ def _parse_score(value: Any) -> Decimal | None:
         raise ValueError from None
 
 
+@dataclass(frozen=True)
+class _Row:
+    """One input row with the cadre it names: None when that is nobody the user may
+    record (then only the id names it, so another township's reserve stays unnamed)."""
+
+    data: Mapping[str, Any]
+    cadre_id: Any
+    cadre: Cadre | None
+
+    @property
+    def name(self) -> str:
+        return self.cadre.name if self.cadre is not None else str(self.cadre_id)
+
+
 def _load_rows(
     *, user: User, session: TrainingSession, rows: Sequence[Mapping[str, Any]], what: str
-) -> tuple[dict[Any, Cadre], list[ValidationError]]:
-    """The cadres the rows name, loaded in one query, and the errors of rows naming someone
-    the user may not record: not found, another county or township, left, not a target, twice."""
+) -> tuple[list[_Row], list[ValidationError]]:
+    """The rows with the cadres they name, loaded in one query, and the errors of rows
+    naming someone the user may not record: not found, another county or township, left,
+    not a target, twice."""
     ids = [_cadre_id(row) for row in rows]
     wanted = [i for i in ids if isinstance(i, int) or (isinstance(i, str) and i.isdigit())]
     cadres = {
@@ -178,15 +194,17 @@ def _load_rows(
         for c in with_target_flag(Cadre.objects.filter(pk__in=wanted), session).select_related("village__township")
     }
     scope = Scope.of(user)
-    errors, seen = [], set()
-    for cadre_id in ids:
+    loaded, errors, seen = [], [], set()
+    for row, cadre_id in zip(rows, ids, strict=True):
         cadre = cadres.get(int(cadre_id)) if cadre_id in wanted else None
         if cadre is None or cadre.village.township.county_id != session.county_id:
             errors.append(_row_error(_("找不到编号为%(id)s的本县后备干部。") % {"id": cadre_id}, cadre_id))
+            cadre = None
         elif scope.is_township and cadre.village.township_id != scope.township_id:
             # Named by id only: a township does not learn who another township's reserves are.
             message = _("编号为%(id)s的人员不是本乡镇的后备干部，只能%(what)s本乡镇的后备干部。")
             errors.append(_row_error(message % {"id": cadre.pk, "what": what}, cadre.pk))
+            cadre = None
         elif cadre.status == Status.LEFT:
             errors.append(_row_error(_("%(name)s已退出后备干部队伍。") % {"name": cadre.name}, cadre.pk))
         elif not cadre.is_target:
@@ -195,7 +213,8 @@ def _load_rows(
             errors.append(_row_error(_("%(name)s重复出现。") % {"name": cadre.name}, cadre.pk))
         if cadre is not None:
             seen.add(cadre.pk)
-    return cadres, errors
+        loaded.append(_Row(data=row, cadre_id=cadre_id, cadre=cadre))
+    return loaded, errors
 
 
 @transaction.atomic
@@ -212,20 +231,19 @@ def attendance_save(*, user: User, session: TrainingSession, rows: Sequence[Mapp
         raise ValidationError(_("培训尚未举行（%(date)s），不能记录考勤。") % {"date": session.date.isoformat()})
     if not rows:
         return []
-    cadres, errors = _load_rows(user=user, session=session, rows=rows, what=_("记录"))
+    loaded, errors = _load_rows(user=user, session=session, rows=rows, what=_("记录"))
     statuses = dict(AttendanceStatus.choices)
     records = []
-    for row in rows:
-        cadre = cadres.get(int(_cadre_id(row))) if str(_cadre_id(row)).isdigit() else None
-        name = cadre.name if cadre else str(_cadre_id(row))
-        status = row.get("status") or ""
+    for row in loaded:
+        cadre, cadre_id, name = row.cadre, row.cadre_id, row.name
+        status = row.data.get("status") or ""
         if status not in statuses:
-            errors.append(_row_error(_("%(name)s：请选择出勤、缺勤或请假。") % {"name": name}, _cadre_id(row)))
+            errors.append(_row_error(_("%(name)s：请选择出勤、缺勤或请假。") % {"name": name}, cadre_id))
             continue
         try:
-            score = _parse_score(row.get("exam_score"))
+            score = _parse_score(row.data.get("exam_score"))
         except ValueError:
-            errors.append(_row_error(_("%(name)s：考试成绩应为数字。") % {"name": name}, _cadre_id(row)))
+            errors.append(_row_error(_("%(name)s：考试成绩应为数字。") % {"name": name}, cadre_id))
             continue
         if score is not None:
             if not session.has_exam:
@@ -239,12 +257,12 @@ def attendance_save(*, user: User, session: TrainingSession, rows: Sequence[Mapp
             else:
                 message = ""
             if message:
-                errors.append(_row_error(message % {"name": name, "status": statuses[status]}, _cadre_id(row)))
+                errors.append(_row_error(message % {"name": name, "status": statuses[status]}, cadre_id))
                 continue
-        note = str(row.get("note") or "").strip()
+        note = str(row.data.get("note") or "").strip()
         if len(note) > NOTE_MAX:
             errors.append(
-                _row_error(_("%(name)s：备注不能超过%(max)s个字。") % {"name": name, "max": NOTE_MAX}, _cadre_id(row))
+                _row_error(_("%(name)s：备注不能超过%(max)s个字。") % {"name": name, "max": NOTE_MAX}, cadre_id)
             )
             continue
         if cadre is not None:
@@ -282,16 +300,14 @@ def needs_save(*, user: User, session: TrainingSession, rows: Sequence[Mapping[s
         raise ValidationError(_("本次培训的需求征集已于%(date)s截止。") % {"date": session.needs_deadline.isoformat()})
     if not rows:
         return 0
-    cadres, errors = _load_rows(user=user, session=session, rows=rows, what=_("填报"))
+    loaded, errors = _load_rows(user=user, session=session, rows=rows, what=_("填报"))
     labels = dict(Topic.choices)
     records, cleared = [], []
-    for row in rows:
-        cadre_id = _cadre_id(row)
-        cadre = cadres.get(int(cadre_id)) if str(cadre_id).isdigit() else None
-        name = cadre.name if cadre else str(cadre_id)
-        topics = list(dict.fromkeys(row.get("topics") or []))
+    for row in loaded:
+        cadre, cadre_id, name = row.cadre, row.cadre_id, row.name
+        topics = list(dict.fromkeys(row.data.get("topics") or []))
         unknown = [t for t in topics if t not in labels]
-        details = str(row.get("details") or "").strip()
+        details = str(row.data.get("details") or "").strip()
         if unknown:
             message = _("%(name)s：无法识别的需求主题：%(topics)s。") % {"name": name, "topics": "、".join(unknown)}
             errors.append(_row_error(message, cadre_id))

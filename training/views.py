@@ -14,7 +14,7 @@ from django_filters.views import FilterView
 from accounts.mixins import WriteRequiredMixin, write_required
 from accounts.models import Role
 from accounts.scoping import can_write
-from common.views import LastPageMixin, ServiceFormMixin
+from common.views import LastPageMixin, ServiceFormMixin, query_string
 from imports.views import ImportUploadView, attachment
 from org.selectors import township_list, village_list
 
@@ -25,13 +25,6 @@ from .importing import NEEDS_IMPORTER, needs_sheet
 from .models import AttendanceStatus, Level, Topic
 
 ROWS_PER_PAGE = 50
-
-
-def _query_string(request, *drop: str) -> str:
-    query = request.GET.copy()
-    for key in ("page", *drop):
-        query.pop(key, None)
-    return query.urlencode()
 
 
 class SessionListView(LastPageMixin, FilterView):
@@ -47,7 +40,6 @@ class SessionListView(LastPageMixin, FilterView):
         context = super().get_context_data(**kwargs)
         return {
             **context,
-            "query_string": _query_string(self.request),
             "can_write": can_write(self.request.user),
             "today": timezone.localdate(),  # a session still to come has no attendance yet
         }
@@ -126,7 +118,7 @@ class _SessionRowsView(TemplateView):
             "page_obj": page,
             "paginator": page.paginator,
             "is_paginated": page.has_other_pages(),
-            "query_string": _query_string(self.request),
+            "query_string": query_string(self.request),
             "can_write": can_write(self.request.user),
         }
 

@@ -12,6 +12,14 @@ from tests.factories import CadreFactory, make_id_number
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def cadre(village):
+    """Listed in 2025, before the dates these tests seat the reserve on (a term may not
+    start before the reserve was listed)."""
+    return CadreFactory(village=village, name="李明", entered_on=dt.date(2025, 1, 1))
+
+
 DAY = dt.date(2026, 3, 1)
 
 

@@ -27,3 +27,24 @@ def test_a_sheets_lines_page_past_the_end(login, county_user, cadre):
     sheet = sheet_compute(county_id=cadre.village.township.county_id, month=cadre.entered_on.replace(day=1), user=None)
     response = login(county_user).get(reverse("subsidies:sheet-detail", args=[sheet.pk]), {"page": "999"})
     assert response.status_code == 200 and response.context["page_obj"].number == 1
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_the_page_links_keep_the_filters_without_the_page(login, county_user, cadre, name):
+    response = login(county_user).get(reverse(name), {"page": "2", "q": "李", "kind": "x"})
+    assert response.context["query_string"] == "q=%E6%9D%8E&kind=x"
+
+
+def test_a_sheets_page_links_drop_the_adjustment_too(login, county_user, cadre):
+    sheet = sheet_compute(county_id=cadre.village.township.county_id, month=cadre.entered_on.replace(day=1), user=None)
+    url = reverse("subsidies:sheet-detail", args=[sheet.pk])
+    response = login(county_user).get(url, {"page": "2", "apage": "3", "adjust": cadre.pk, "q": "李"})
+    assert response.context["query_string"] == "q=%E6%9D%8E"
+
+
+def test_a_sessions_attendance_links_keep_the_filters(login, county_user, cadre):
+    from tests.factories import TrainingSessionFactory
+
+    session = TrainingSessionFactory(county=cadre.village.township.county, created_by=county_user)
+    response = login(county_user).get(reverse("training:session", args=[session.pk]), {"page": "2", "q": "李"})
+    assert response.context["query_string"] == "q=%E6%9D%8E"

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from cadre.models import Status
+from cadre.models import Cadre, Status
 from cadre.services import cadre_change_status
 from mentorship.dates import add_months
 from mentorship.models import ActivityForm, Mentor, MentorKind, Pairing
@@ -235,7 +235,7 @@ class TestOverdue:
         assert overdue_pairings(user=township_secretary, today=today) == []
 
     def test_reserves_without_mentor(self, county_user, township_secretary, township, cadre, other_cadre, village):
-        seated = CadreFactory(village=village)
+        seated = CadreFactory(village=village, entered_on=dt.date(2025, 1, 1))
         from org.models import Seat
 
         cadre_change_status(user=county_user, cadre=seated, to=Status.SEATED, on=DAY,
@@ -292,6 +292,7 @@ class TestPairingFollowsTheCadre:
     def test_entering_a_seat_or_leaving_ends_the_pairing(self, county_user, township, village, cadre):
         from org.models import Seat
 
+        Cadre.objects.filter(pk=cadre.pk).update(entered_on=dt.date(2024, 12, 1))  # listed before the seat date
         mentor = new_mentor(county_user, township)
         pairing = pair(county_user, cadre, mentor, started_on=dt.date(2025, 1, 1))
         log(county_user, pairing, dt.date(2026, 2, 1))

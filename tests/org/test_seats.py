@@ -12,8 +12,17 @@ from cadre.org_selectors import township_overview, township_villages
 from cadre.services import cadre_change_status, cadre_update
 from org.models import Seat, SeatPost
 from org.selectors import seat_list_vacant
+from tests.factories import CadreFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cadre(village):
+    """Listed in 2025, before the dates these tests seat the reserve on (a term may not
+    start before the reserve was listed)."""
+    return CadreFactory(village=village, name="李明", entered_on=dt.date(2025, 1, 1))
+
 
 DAY = dt.date(2026, 3, 1)
 

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cadre.models import Status, Tier
 from common.scope import Scope
@@ -64,6 +66,16 @@ class TestSessions:
             session_create(user=county_user, data=data(target_townships=[elsewhere]))
         assert error.value.message_dict == {"target_townships": ["参训乡镇须是本县的乡镇：云上镇"]}
 
+    def test_the_target_townships_are_checked_in_one_query(self, county_user, township, other_township):
+        with CaptureQueriesContext(connection) as queries:
+            session_create(user=county_user, data=data(target_townships=[township, other_township]))
+        checks = [q["sql"] for q in queries][: next(i for i, q in enumerate(queries) if q["sql"].startswith("INSERT"))]
+        assert sum('FROM "org_township"' in sql for sql in checks) == 1  # before the save: the check
+        missing = max(township.pk, other_township.pk) + 1000
+        with pytest.raises(ValidationError) as error:
+            session_create(user=county_user, data=data(target_townships=[township.pk, missing]))
+        assert error.value.message_dict == {"target_townships": ["参训乡镇须是本县的乡镇：（不存在的乡镇）"]}
+
     def test_a_township_secretary_creates_only_their_own_township_level_sessions(
         self, township_secretary, township, other_township
     ):
@@ -119,6 +131,18 @@ class TestAttendance:
         assert not Attendance.objects.exists()
         attendance_save(user=township_secretary, session=session, rows=rows[:1])
         assert Attendance.objects.get().recorded_by == township_secretary
+
+    def test_another_townships_reserve_stays_unnamed_in_every_error_of_the_row(
+        self, township_secretary, session, cadre, other_cadre
+    ):
+        rows = [{"cadre": other_cadre.pk, "status": "", "note": "x" * 300}]
+        with pytest.raises(ValidationError) as error:
+            attendance_save(user=township_secretary, session=session, rows=rows)
+        assert error.value.messages == [
+            f"编号为{other_cadre.pk}的人员不是本乡镇的后备干部，只能记录本乡镇的后备干部。",
+            f"{other_cadre.pk}：请选择出勤、缺勤或请假。",
+        ]
+        assert other_cadre.name not in "".join(error.value.messages)
 
     def test_a_score_only_when_present_and_only_with_an_exam(self, county_user, county, session, cadre, other_cadre):
         rows = [{"cadre": cadre, "status": ABSENT, "exam_score": 60}, {"cadre": other_cadre, "status": PRESENT,
