@@ -44,6 +44,7 @@ class CadreResource(resources.ModelResource):
     party_joined_on = _field("party_joined_on", widget=DateWidget())
     source = _field("source", widget=ChoiceLabelWidget("source"))
     tier = _field("tier", widget=ChoiceLabelWidget("tier"))
+    entered_on = _field("entered_on", widget=DateWidget())
     current_job = _field("current_job")
     specialty = _field("specialty")
     notes = _field("notes")
@@ -52,6 +53,6 @@ class CadreResource(resources.ModelResource):
         model = Cadre
         fields = (
             "township", "village", "name", "gender", "ethnicity", "id_number", "birth_date", "phone", "education",
-            "political_status", "party_joined_on", "source", "tier", "current_job", "specialty", "notes",
+            "political_status", "party_joined_on", "source", "tier", "entered_on", "current_job", "specialty", "notes",
         )  # fmt: skip
         export_order = fields

@@ -46,6 +46,12 @@ ROSTER_COLUMNS = (
     Column("source", "来源", frozenset({"人员来源", "后备干部来源", "类别", "人员类别"}), required=True, width=16),
     Column("tier", "层级", frozenset({"后备层级", "培养层级", "级别"}), width=8),
     Column(
+        "entered_on",
+        "列入后备时间",
+        frozenset({"列入时间", "列入后备干部时间", "纳入后备时间", "确定为后备干部时间", "入库时间"}),
+        width=12,
+    ),
+    Column(
         "current_job",
         "现任职务",
         frozenset({"现任职务/工作", "现职务", "现工作单位及职务", "职务", "现从事工作"}),

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
@@ -214,10 +215,32 @@ def _parse_row(number: int, raw: dict, villages: VillageIndex, lookups: dict, *,
         elif written and values.get("birth_date") and written[0] <= values["birth_date"]:
             parsed.error("party_joined_on", _("入党时间不能早于出生日期"))
 
+    if "entered_on" in raw:
+        _parse_entered_on(raw["entered_on"], parsed)
+
     township = compact_text(raw.get("township"))
     village = compact_text(raw.get("village"))
     values["village_id"] = villages.lookup(township, village, parsed)
     return parsed
+
+
+def _parse_entered_on(raw, parsed: ParsedRow) -> None:
+    """列入后备时间: a blank cell leaves it to the system (today for a new reserve, the
+    stored date for a known one); a month without a day is its first day."""
+    try:
+        written = parse_roster_date(raw)
+    except DateError as exc:
+        parsed.error("entered_on", str(exc))
+        return
+    if not written:
+        return
+    day = written[0]
+    if day > timezone.localdate():
+        parsed.error("entered_on", _("不能晚于今天"))
+    elif parsed.values.get("birth_date") and day <= parsed.values["birth_date"]:
+        parsed.error("entered_on", _("不能早于出生日期"))
+    else:
+        parsed.values["entered_on"] = day
 
 
 def _free_text(value) -> str:

@@ -52,14 +52,17 @@ IMPORTED_FIELDS = {
     "phone": "phone", "education": "education", "political_status": "political_status",
     "party_joined_on": "party_joined_on", "source": "source", "tier": "tier",
     "village_id": "village", "current_job": "current_job", "specialty": "specialty", "notes": "notes",
+    "entered_on": "entered_on",
 }  # fmt: skip
+# Fields a blank cell leaves as they are (a new reserve's 列入后备时间 is the import's day).
+KEPT_WHEN_BLANK = {"entered_on"}
 # A new cadre's values for what the file does not say: every column of the table, so that
 # each row written in bulk has the same columns.
 DEFAULTS = {
     f.attname: f.get_default()
     for f in Cadre._meta.concrete_fields
     if f.attname not in ("id", "created_at", "updated_at")
-} | {"ethnicity": "汉族", "tier": Tier.VILLAGE, "status": Status.RESERVE}
+} | {"ethnicity": "汉族", "tier": Tier.VILLAGE, "status": Status.RESERVE, "entered_on": None}
 BATCH = 5000
 # What an import reads: the file's bytes, a path, or an open binary file (an upload).
 Source = bytes | str | PathLike[str] | IO[bytes]
@@ -155,17 +158,19 @@ def _plan(sheet: ParsedSheet, *, user: User, report: ImportReport) -> Plan:
                     % {"name": current["name"], "place": place, "row_name": values["name"]},
                 )  # fmt: skip
         _check_party_date(parsed, outcome, current, required=sheet.party_date_required)
+        _check_entered_on(parsed, current)
         if parsed.errors:
             continue
+        row_compare = [f for f in compare if f not in KEPT_WHEN_BLANK or values.get(f)]
         if current is None:
-            row = {**DEFAULTS, **{f: values[f] for f in compare}, "id_number": number}
+            row = {**DEFAULTS, **{f: values[f] for f in row_compare}, "id_number": number}
             plan.creates.append(row)
             outcome.action = CREATE
             # The file itself is checked separately (its hash); the fingerprint follows
             # the database: who is new, and the version of everyone else.
             fingerprint.update(f"+{number}".encode())
             continue
-        changed = [f for f in compare if values[f] != current[f]]
+        changed = [f for f in row_compare if values[f] != current[f]]
         if not changed:
             outcome.action = UNCHANGED
             fingerprint.update(f"={number}{current['updated_at']}".encode())
@@ -195,6 +200,20 @@ def _check_party_date(parsed: ParsedRow, outcome: RowOutcome, current: dict | No
     else:
         column = COLUMNS_BY_KEY["party_joined_on"].header
         outcome.warnings.append(RowError(parsed.row, column, str(PARTY_DATE_ASKED), sheet=parsed.sheet))
+
+
+def _check_entered_on(parsed: ParsedRow, current: dict | None) -> None:
+    """A known reserve cannot have been listed after entering the two committees or leaving."""
+    entered_on = parsed.values.get("entered_on")
+    if not entered_on or not current:
+        return
+    for field_name, label in (("seated_on", _("进入两委时间")), ("left_on", _("退出时间"))):
+        if current.get(field_name) and entered_on > current[field_name]:
+            parsed.error(
+                "entered_on",
+                _("不能晚于%(what)s（%(date)s）") % {"what": label, "date": current[field_name].isoformat()},
+            )
+            return
 
 
 def _registered_elsewhere(user: User, county_id: int) -> str:
@@ -240,7 +259,7 @@ def _apply(plan: Plan, *, user: User, reason: str) -> None:
     now = timezone.now()
     for row in plan.creates:
         row["created_at"] = row["updated_at"] = now
-        row["entered_on"] = timezone.localdate(now)
+        row["entered_on"] = row["entered_on"] or timezone.localdate(now)
     if plan.creates:
         _insert_cadres(plan.creates)
     updated = [after for after, _ in plan.updates]

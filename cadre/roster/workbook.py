@@ -30,7 +30,8 @@ ROSTER_EXAMPLE = {
     "seq": EXAMPLE_MARK, "township": "白水镇", "village": "枫树村", "name": "张三", "gender": "男",
     "ethnicity": "汉族", "id_number": "431121199503141016", "birth_date": "1995.03", "phone": "13812345678",
     "education": "大专", "political_status": "中共党员", "party_joined_on": "2018.07", "source": "返乡农民工",
-    "tier": "村级", "current_job": "村委会文书", "specialty": "电商", "notes": "示例行，导入时自动跳过，可删除",
+    "tier": "村级", "entered_on": "2024.06", "current_job": "村委会文书", "specialty": "电商",
+    "notes": "示例行，导入时自动跳过，可删除",
 }  # fmt: skip
 
 
