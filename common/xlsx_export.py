@@ -158,6 +158,11 @@ def print_setup(sheet: Worksheet, *, repeat_to: int) -> None:
     sheet.center_horizontally()
 
 
+def labels(choices) -> dict[str, str]:
+    """A choices class's labels by value, translated once (not once per exported row)."""
+    return {value: str(label) for value, label in choices.choices}
+
+
 def exported_line(user) -> str:
     return f"导出时间：{timezone.localtime():%Y-%m-%d %H:%M}    导出人：{user}"
 

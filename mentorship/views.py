@@ -11,6 +11,7 @@ from django_filters.views import FilterView
 
 from accounts.mixins import WriteRequiredMixin, write_required
 from accounts.scoping import can_manage_county, can_write, user_county_id
+from cadre.models import Gender, Status
 from cadre.search import SEARCH_LIMIT, cadre_label, cadres_matching, search_response, search_term
 from cadre.selectors import cadre_list
 from common.collation import pinyin_ordering
@@ -18,7 +19,7 @@ from common.forms import add_service_errors
 from common.masking import mask_phone
 from common.printing import PRINT_LIMIT, print_rows
 from common.views import LastPageMixin, ServiceFormMixin
-from common.xlsx_export import Export
+from common.xlsx_export import Export, labels
 from imports.views import ImportUploadView, attachment
 
 from . import selectors, services
@@ -33,7 +34,7 @@ from .forms import (
     WithdrawForm,
 )
 from .importing import MENTOR_IMPORTER, mentor_template
-from .models import ActivityForm
+from .models import ActivityForm, MentorKind
 from .widgets import mentor_label
 
 
@@ -71,6 +72,7 @@ def mentor_export(request):
     phone numbers masked."""
     limits = selectors.county_mentee_limits(user=request.user)
     phone = str if request.user.may_write else mask_phone
+    kinds, states = labels(MentorKind), {True: _("在库"), False: _("已出库")}
     export = Export(user=request.user)
     export.sheet(
         _("导师库"),
@@ -91,14 +93,14 @@ def mentor_export(request):
             [
                 m.township.name,
                 m.name,
-                m.get_kind_display(),
+                kinds[m.kind],
                 m.unit,
                 m.post,
                 phone(m.phone),
                 m.specialties,
                 m.active_count,
                 selectors.mentor_capacity(m, county_limit=limits[m.township.county_id]),
-                _("在库") if m.is_active else _("已出库"),
+                states[m.is_active],
             ]
             for m in _filtered_mentors(request).iterator(chunk_size=2000)
         ),
@@ -396,6 +398,7 @@ def compliance_export(request):
     if township_id is not None:
         townships = [row for row in townships if row["township"].pk == township_id]
     phone = str if user.may_write else mask_phone
+    form_labels, genders, statuses = labels(ActivityForm), labels(Gender), labels(Status)
     export = Export(user=user)
     export.sheet(
         _("按乡镇"),
@@ -433,7 +436,7 @@ def compliance_export(request):
                 p.cadre.village.name,
                 p.cadre.name,
                 p.mentor.name,
-                ActivityForm(p.form).label,
+                form_labels[p.form],
                 p.last_on or _("从未"),
                 p.due_on,
                 (today - p.due_on).days,
@@ -458,10 +461,10 @@ def compliance_export(request):
                 c.village.township.name,
                 c.village.name,
                 c.name,
-                c.get_gender_display(),
+                genders.get(c.gender, ""),
                 phone(c.phone),
                 c.current_job,
-                c.get_status_display(),
+                statuses[c.status],
             ]
             for c in without.iterator(chunk_size=2000)
         ),

@@ -207,6 +207,18 @@ class TestCompliance:
         assert "共7项，仅显示前3项，全部请导出Excel" in html and "共4项，仅显示前3项，全部请导出Excel" in html
         assert reverse("mentorship:compliance-export") in html and "data-print" in html
 
+    @pytest.mark.parametrize("n", [3, 60])
+    def test_page_query_count_does_not_grow(
+        self, login, county_user, township, other_township, django_assert_num_queries, n
+    ):
+        overdue_data(county_user, township, other_township, n)
+        client = login(county_user)
+        # session, user, overdue rows and their count, reserves without a mentor and their
+        # count, then the township table: pairing counts, without-mentor counts, townships
+        with django_assert_num_queries(9 + REQUEST_TRANSACTION):
+            response = client.get(reverse("mentorship:compliance"))
+        assert len(response.context["overdue"]) == min(n + 1, 50) and response.context["overdue_count"] == n + 1
+
     @pytest.mark.parametrize("n", [3, 40])
     def test_export_query_count_does_not_grow(
         self, login, county_user, township, other_township, django_assert_num_queries, n
