@@ -64,7 +64,10 @@ class MentorListView(LastPageMixin, FilterView):
 
 
 def _filtered_mentors(request):
-    return MentorFilter(request.GET, queryset=selectors.mentor_list(user=request.user), request=request).qs
+    """The mentor list's rows for its filter, all pages; a filter the list refuses (another
+    township's id, say) gives no rows, as the list shows none."""
+    filterset = MentorFilter(request.GET, queryset=selectors.mentor_list(user=request.user), request=request)
+    return filterset.qs if filterset.is_valid() else filterset.queryset.none()
 
 
 def mentor_export(request):

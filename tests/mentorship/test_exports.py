@@ -78,9 +78,14 @@ class TestMentorExport:
         assert row[5] == "137****1111"
         assert not any("13700001111" in str(value) for r in sheet for value in r)
 
-    def test_a_township_user_exports_only_their_township(self, login, township_secretary, mentors):
-        sheet = read_workbook(login(township_secretary).get(reverse("mentorship:mentor-export")))["导师库"]
+    def test_a_township_user_exports_only_their_township(self, login, township_secretary, other_township, mentors):
+        client = login(township_secretary)
+        sheet = read_workbook(client.get(reverse("mentorship:mentor-export")))["导师库"]
         assert len(sheet) == 1 + 35 and {r[0] for r in sheet[1:]} == {"白水镇"}
+        # another township's id is no valid filter: nothing, as the list shows nothing
+        other = {"township": other_township.pk}
+        assert read_workbook(client.get(reverse("mentorship:mentor-export"), other))["导师库"] == [MENTOR_HEADER]
+        assert client.get(reverse("mentorship:mentor-print"), other).context["count"] == 0
 
     @pytest.mark.parametrize("n", [3, 40])
     def test_query_count_does_not_grow(self, login, county_user, township, django_assert_num_queries, n):
