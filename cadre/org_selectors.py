@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
@@ -97,9 +97,20 @@ def township_overview_totals(*, townships: QuerySet[Township]) -> dict[str, int]
 
 def township_villages(*, township: Township) -> QuerySet[Village]:
     """Villages of a township with reserve, seated, seat and vacancy counts (one query)."""
-    return township.villages.annotate(
-        reserve_count=_count_under(Cadre.objects.filter(status__in=IN_POOL), "village"),
-        seated_count=_count_under(Cadre.objects.filter(status=Status.SEATED), "village"),
-        seat_count=_count_under(Seat.objects.all(), "village"),
-        vacant_seat_count=_count_under(Seat.objects.vacant(), "village"),
-    ).order_by(*pinyin_ordering("name"))
+    return village_overview(villages=township.villages.all())
+
+
+def village_overview(*, villages: QuerySet[Village]) -> QuerySet[Village]:
+    """``villages`` with reserve, seated, seat and vacancy counts and their county's
+    ``minimum`` of reserves per village (one query), by township and village name."""
+    return (
+        villages.select_related("township")
+        .annotate(
+            reserve_count=_count_under(Cadre.objects.filter(status__in=IN_POOL), "village"),
+            seated_count=_count_under(Cadre.objects.filter(status=Status.SEATED), "village"),
+            seat_count=_count_under(Seat.objects.all(), "village"),
+            vacant_seat_count=_count_under(Seat.objects.vacant(), "village"),
+            minimum=F("township__county__min_reserves_per_village"),
+        )
+        .order_by(*pinyin_ordering("township__name", "name"))
+    )

@@ -7,12 +7,15 @@ is shown on a confirmation page before it is made."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from common.forms import add_service_errors
 from common.views import ServiceFormMixin
+from common.xlsx_export import Export
+from imports.views import attachment
 from org import selectors
 from org.services import may_manage_seats, seat_holder_assign
 
@@ -23,6 +26,7 @@ from .org_selectors import (
     township_overview,
     township_overview_totals,
     township_villages,
+    village_overview,
     village_seat_terms,
 )
 from .org_services import seat_incumbency_end, seat_reserve_promote
@@ -51,6 +55,77 @@ class TownshipDetailView(TemplateView):
             "township": township,
             "villages": township_villages(township=township),
         }
+
+
+VILLAGE_COLUMNS = [
+    (_("乡镇(街道)"), 14, "text"),
+    (_("村(社区)"), 16, "text"),
+    (_("在册后备干部"), 12, "int"),
+    (_("已进入两委"), 11, "int"),
+    (_("两委职位"), 10, "int"),
+    (_("空缺职位"), 10, "int"),
+    (_("每村最低人数"), 12, "int"),
+    (_("低于最低人数"), 12, "text"),
+]
+
+
+def _village_rows(villages):
+    for v in villages.iterator(chunk_size=2000):
+        yield [v.township.name, v.name, v.reserve_count, v.seated_count, v.seat_count, v.vacant_seat_count,
+               v.minimum, v.reserve_count < v.minimum]  # fmt: skip
+
+
+def org_export(request):
+    """The overview as a workbook: the townships with a totals row, and every village in
+    scope with its counts and whether it has fewer reserves than the county's minimum."""
+    user = request.user
+    townships = township_overview(user=user)
+    totals = township_overview_totals(townships=townships)
+    export = Export(user=user)
+    export.sheet(
+        _("乡镇(街道)"),
+        title=_("组织架构：乡镇(街道)"),
+        columns=[
+            (_("县(区)"), 12, "text"),
+            (_("乡镇(街道)"), 16, "text"),
+            (_("村(社区)数"), 11, "int"),
+            (_("在册后备干部"), 12, "int"),
+            (_("已进入两委"), 11, "int"),
+            (_("两委空缺职位"), 12, "int"),
+        ],
+        rows=(
+            [t.county.name, t.name, t.village_count, t.reserve_count, t.seated_count, t.vacant_seat_count]
+            for t in townships
+        ),
+        totals=[
+            _("合计"),
+            _("%(n)s个乡镇(街道)") % {"n": totals["townships"]},
+            totals["villages"],
+            totals["reserves"],
+            totals["seated"],
+            totals["vacant_seats"],
+        ],
+    )
+    export.sheet(
+        _("村(社区)"),
+        title=_("组织架构：村(社区)"),
+        columns=VILLAGE_COLUMNS,
+        rows=_village_rows(village_overview(villages=selectors.village_list(user=user))),
+    )
+    return attachment(export.content(), f"组织架构_{timezone.localdate():%Y%m%d}.xlsx")
+
+
+def township_export(request, pk):
+    """The township page's villages as a workbook (another township's is a 404)."""
+    township = selectors.township_get(user=request.user, pk=pk)
+    export = Export(user=request.user)
+    export.sheet(
+        _("村(社区)"),
+        title=_("%(township)s：村(社区)") % {"township": township.name},
+        columns=VILLAGE_COLUMNS,
+        rows=_village_rows(village_overview(villages=township.villages.all())),
+    )
+    return attachment(export.content(), f"组织架构_{township.name}_{timezone.localdate():%Y%m%d}.xlsx")
 
 
 class VillageDetailView(TemplateView):

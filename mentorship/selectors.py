@@ -219,36 +219,69 @@ def with_overdue(pairings: QuerySet[Pairing], *, today: dt.date) -> QuerySet[Pai
     return pairings.annotate(is_overdue=Case(When(overdue, then=True), default=False, output_field=BooleanField()))
 
 
-def compliance_by_township(*, user: User, overdue: list[Overdue]) -> list[dict]:
-    """Per township: active pairings, pairings overdue (from overdue_pairings), reserves
-    with no mentor."""
+def compliance_by_township(*, user: User, today: dt.date) -> list[dict]:
+    """Per township in scope: active pairings, active pairings that missed a required form
+    (the rule of ``overdue_pairings``) and reserves with no mentor, counted by the database
+    (three queries, whatever the county's size)."""
     from org.selectors import township_list
 
-    overdue_pairing_ids = defaultdict(set)
-    for item in overdue:
-        overdue_pairing_ids[item.pairing.cadre.village.township_id].add(item.pairing.pk)
-    without = defaultdict(int)
-    for township_id in reserves_without_mentor(user=user).values_list("village__township_id", flat=True):
-        without[township_id] += 1
-    rows = []
-    for township in (
-        township_list(user=user)
-        .annotate(
-            active_pairings=Count(
-                "villages__cadres__pairings", filter=Q(villages__cadres__pairings__ended_on__isnull=True)
-            )
+    pairings = {
+        row["cadre__village__township_id"]: row
+        for row in pairing_list(user=user)
+        .filter(ended_on__isnull=True)
+        .order_by()
+        .values("cadre__village__township_id")
+        .annotate(active=Count("pk"), overdue=Count("pk", filter=_missed_requirement(today)))
+    }
+    without = dict(
+        reserves_without_mentor(user=user)
+        .order_by()
+        .values("village__township_id")
+        .annotate(n=Count("pk"))
+        .values_list("village__township_id", "n")
+    )
+    return [
+        {
+            "township": township,
+            "active_pairings": pairings.get(township.pk, {}).get("active", 0),
+            "overdue": pairings.get(township.pk, {}).get("overdue", 0),
+            "without_mentor": without.get(township.pk, 0),
+        }
+        for township in township_list(user=user).order_by(*pinyin_ordering("name"))
+    ]
+
+
+_REQUIREMENT = "cadre__village__township__county__mentorship_policy__requirements__"
+
+
+def overdue_items(*, user: User | Scope, today: dt.date) -> QuerySet[Pairing]:
+    """Each required activity form an active pairing missed by ``today``, as a pairing row
+    annotated with ``form``, ``last_on`` (its last activity of that form, or None) and
+    ``due_on``; a pairing that missed two forms is two rows. The rule of
+    ``overdue_pairings``, in the database: count it, slice it or iterate over it; most
+    overdue first."""
+    last = (
+        MentoringLog.objects.filter(pairing=OuterRef("pk"), form=OuterRef("form"), date__lte=today)
+        .order_by()
+        .values("pairing")
+        .annotate(last=Max("date"))
+        .values("last")
+    )
+    return (
+        pairing_list(user=user)
+        .filter(ended_on__isnull=True)
+        .annotate(form=F(_REQUIREMENT + "form"), every_months=F(_REQUIREMENT + "every_months"))
+        .annotate(last_on=Subquery(last, output_field=DateField()))
+        .annotate(due_on=_AddMonths(Coalesce("last_on", "started_on"), F("every_months")))
+        .filter(due_on__lt=today)
+        .select_related("cadre__village__township", "mentor")
+        .order_by(
+            "due_on",
+            *pinyin_ordering("cadre__village__township__name", "cadre__village__name", "cadre__name"),
+            "form",
+            "pk",
         )
-        .order_by(*pinyin_ordering("name"))
-    ):
-        rows.append(
-            {
-                "township": township,
-                "active_pairings": township.active_pairings,
-                "overdue": len(overdue_pairing_ids[township.pk]),
-                "without_mentor": without[township.pk],
-            }
-        )
-    return rows
+    )
 
 
 def county_mentee_limits(*, user: User) -> dict[int, int]:

@@ -7,6 +7,8 @@ app_name = "mentorship"
 urlpatterns = [
     path("mentors/", views.MentorListView.as_view(), name="mentor-list"),
     path("mentors/new/", views.MentorFormView.as_view(), name="mentor-create"),
+    path("mentors/export.xlsx", views.mentor_export, name="mentor-export"),
+    path("mentors/print/", views.MentorPrintView.as_view(), name="mentor-print"),
     path("mentors/import/", views.MentorUploadView.as_view(), name="mentor-import"),
     path("mentors/import/template.xlsx", views.mentor_template_download, name="mentor-import-template"),
     path("mentors/<int:pk>/", views.MentorDetailView.as_view(), name="mentor-detail"),
@@ -22,5 +24,6 @@ urlpatterns = [
     path("search/free-cadres/", views.search_free_cadres, name="search-free-cadres"),
     path("search/mentors/", views.search_mentors, name="search-mentors"),
     path("compliance/", views.ComplianceView.as_view(), name="compliance"),
+    path("compliance/export.xlsx", views.compliance_export, name="compliance-export"),
     path("policy/", views.PolicyView.as_view(), name="policy"),
 ]

@@ -11,11 +11,15 @@ from django_filters.views import FilterView
 
 from accounts.mixins import WriteRequiredMixin, write_required
 from accounts.scoping import can_manage_county, can_write, user_county_id
+from cadre.models import Gender, Status
 from cadre.search import SEARCH_LIMIT, cadre_label, cadres_matching, search_response, search_term
 from cadre.selectors import cadre_list
 from common.collation import pinyin_ordering
 from common.forms import add_service_errors
+from common.masking import mask_phone
+from common.printing import PRINT_LIMIT, print_rows
 from common.views import LastPageMixin, ServiceFormMixin
+from common.xlsx_export import Export, labels
 from imports.views import ImportUploadView, attachment
 
 from . import selectors, services
@@ -30,6 +34,7 @@ from .forms import (
     WithdrawForm,
 )
 from .importing import MENTOR_IMPORTER, mentor_template
+from .models import ActivityForm, MentorKind
 from .widgets import mentor_label
 
 
@@ -55,6 +60,74 @@ class MentorListView(LastPageMixin, FilterView):
             **context,
             "query_string": query.urlencode(),
             "can_write": can_write(self.request.user),
+        }
+
+
+def _filtered_mentors(request):
+    """The mentor list's rows for its filter, all pages; a filter the list refuses (another
+    township's id, say) gives no rows, as the list shows none."""
+    filterset = MentorFilter(request.GET, queryset=selectors.mentor_list(user=request.user), request=request)
+    return filterset.qs if filterset.is_valid() else filterset.queryset.none()
+
+
+def mentor_export(request):
+    """Every mentor of the filtered list (all pages). Read-only users (leaders) get the
+    phone numbers masked."""
+    limits = selectors.county_mentee_limits(user=request.user)
+    phone = str if request.user.may_write else mask_phone
+    kinds, states = labels(MentorKind), {True: _("在库"), False: _("已出库")}
+    export = Export(user=request.user)
+    export.sheet(
+        _("导师库"),
+        title=_("导师库"),
+        columns=[
+            (_("乡镇(街道)"), 14, "text"),
+            (_("姓名"), 10, "text"),
+            (_("导师类别"), 14, "text"),
+            (_("工作单位"), 22, "text"),
+            (_("职务"), 16, "text"),
+            (_("联系电话"), 14, "text"),
+            (_("专长"), 24, "text"),
+            (_("在带人数"), 9, "int"),
+            (_("可带人数"), 9, "int"),
+            (_("状态"), 8, "text"),
+        ],
+        rows=(
+            [
+                m.township.name,
+                m.name,
+                kinds[m.kind],
+                m.unit,
+                m.post,
+                phone(m.phone),
+                m.specialties,
+                m.active_count,
+                selectors.mentor_capacity(m, county_limit=limits[m.township.county_id]),
+                states[m.is_active],
+            ]
+            for m in _filtered_mentors(request).iterator(chunk_size=2000)
+        ),
+    )
+    return attachment(export.content(), f"导师库_{timezone.localdate():%Y%m%d}.xlsx")
+
+
+class MentorPrintView(TemplateView):
+    """The filtered mentor list on one page for printing (up to ``print_limit`` rows)."""
+
+    template_name = "mentorship/mentor_print.html"
+    print_limit = PRINT_LIMIT
+
+    def get_context_data(self, **kwargs):
+        mentors, count = print_rows(_filtered_mentors(self.request), limit=self.print_limit)
+        limits = selectors.county_mentee_limits(user=self.request.user)
+        for mentor in mentors:
+            mentor.capacity = selectors.mentor_capacity(mentor, county_limit=limits[mentor.township.county_id])
+        return {
+            **super().get_context_data(**kwargs),
+            "mentors": mentors,
+            "count": count,
+            "print_limit": self.print_limit,
+            "now": timezone.localtime(),
         }
 
 
@@ -264,27 +337,139 @@ class MentoringLogWithdrawView(WriteRequiredMixin, MentoringLogObjectMixin, Serv
         return _("已撤回 %(date)s 的帮带记录。") % {"date": f"{log.date:%Y-%m-%d}"}
 
 
+# The compliance page lists at most this many rows of each list; the export has them all.
+COMPLIANCE_ROWS = 50
+
+
+def _compliance_township(request) -> int | None:
+    township_id = request.GET.get("township", "")
+    return int(township_id) if township_id.isdigit() else None
+
+
+def _compliance_lists(user, today, township_id):
+    overdue = selectors.overdue_items(user=user, today=today)
+    without = selectors.reserves_without_mentor(user=user)
+    if township_id is not None:
+        overdue = overdue.filter(cadre__village__township_id=township_id)
+        without = without.filter(village__township_id=township_id)
+    return overdue, without
+
+
 class ComplianceView(TemplateView):
+    """Townships' pairing counts, then the most overdue pairings and the reserves with no
+    mentor, the first ``shown_rows`` of each; every count is made by the database, so the
+    page costs the same for a village or a province."""
+
     template_name = "mentorship/compliance.html"
+    shown_rows = COMPLIANCE_ROWS
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
         user = self.request.user
-        township_id = self.request.GET.get("township")
-        overdue = selectors.overdue_pairings(user=user, today=today)
-        townships = selectors.compliance_by_township(user=user, overdue=overdue)
-        without = selectors.reserves_without_mentor(user=user)
-        if township_id and township_id.isdigit():
-            overdue = [o for o in overdue if o.pairing.cadre.village.township_id == int(township_id)]
-            without = without.filter(village__township_id=township_id)
+        township_id = _compliance_township(self.request)
+        overdue, without = _compliance_lists(user, today, township_id)
+        overdue_rows = list(overdue[: self.shown_rows])
+        for row in overdue_rows:
+            row.form_label = ActivityForm(row.form).label
+            row.days_overdue = (today - row.due_on).days
         return {
             **super().get_context_data(**kwargs),
             "today": today,
-            "townships": townships,
-            "overdue": [(o, o.days_overdue(today)) for o in overdue],
-            "without": without,
+            "townships": selectors.compliance_by_township(user=user, today=today),
+            "overdue": overdue_rows,
+            "overdue_count": overdue.count(),
+            "without": list(without[: self.shown_rows]),
+            "without_count": without.count(),
+            "shown_rows": self.shown_rows,
             "township_id": township_id,
+            "query_string": self.request.GET.urlencode(),
         }
+
+
+def compliance_export(request):
+    """The compliance page as a workbook: the township table, every overdue pairing and
+    every reserve with no mentor (of one township with ``?township=``). Rows are streamed
+    from the database; phone numbers are masked for read-only users."""
+    today = timezone.localdate()
+    user = request.user
+    township_id = _compliance_township(request)
+    overdue, without = _compliance_lists(user, today, township_id)
+    townships = selectors.compliance_by_township(user=user, today=today)
+    if township_id is not None:
+        townships = [row for row in townships if row["township"].pk == township_id]
+    phone = str if user.may_write else mask_phone
+    form_labels, genders, statuses = labels(ActivityForm), labels(Gender), labels(Status)
+    export = Export(user=user)
+    export.sheet(
+        _("按乡镇"),
+        title=_("帮带督导：按乡镇统计（截至%(day)s）") % {"day": f"{today:%Y-%m-%d}"},
+        columns=[
+            (_("乡镇(街道)"), 16, "text"),
+            (_("在帮结对"), 12, "int"),
+            (_("逾期结对"), 12, "int"),
+            (_("未结对后备干部"), 14, "int"),
+        ],
+        rows=(
+            [row["township"].name, row["active_pairings"], row["overdue"], row["without_mentor"]] for row in townships
+        ),
+        totals=[
+            _("合计"),
+            *(sum(row[key] for row in townships) for key in ("active_pairings", "overdue", "without_mentor")),
+        ],
+    )
+    export.sheet(
+        _("逾期帮带"),
+        title=_("逾期未开展的帮带（截至%(day)s）") % {"day": f"{today:%Y-%m-%d}"},
+        columns=[
+            (_("乡镇(街道)"), 14, "text"),
+            (_("村(社区)"), 14, "text"),
+            (_("后备干部"), 10, "text"),
+            (_("导师"), 10, "text"),
+            (_("帮带形式"), 12, "text"),
+            (_("上次开展"), 12, "date"),
+            (_("应于"), 12, "date"),
+            (_("逾期天数"), 10, "int"),
+        ],
+        rows=(
+            [
+                p.cadre.village.township.name,
+                p.cadre.village.name,
+                p.cadre.name,
+                p.mentor.name,
+                form_labels[p.form],
+                p.last_on or _("从未"),
+                p.due_on,
+                (today - p.due_on).days,
+            ]
+            for p in overdue.iterator(chunk_size=2000)
+        ),
+    )
+    export.sheet(
+        _("未结对"),
+        title=_("尚未结对导师的后备干部"),
+        columns=[
+            (_("乡镇(街道)"), 14, "text"),
+            (_("村(社区)"), 14, "text"),
+            (_("姓名"), 10, "text"),
+            (_("性别"), 6, "text"),
+            (_("联系电话"), 14, "text"),
+            (_("现任职务/工作"), 24, "text"),
+            (_("状态"), 10, "text"),
+        ],
+        rows=(
+            [
+                c.village.township.name,
+                c.village.name,
+                c.name,
+                genders.get(c.gender, ""),
+                phone(c.phone),
+                c.current_job,
+                statuses[c.status],
+            ]
+            for c in without.iterator(chunk_size=2000)
+        ),
+    )
+    return attachment(export.content(), f"帮带督导_{today:%Y%m%d}.xlsx")
 
 
 class PolicyView(FormView):

@@ -1,140 +1,16 @@
-"""The look every report shares: a title row, a line saying what and when, Chinese
-headers frozen and repeated on every printed page, totals in bold, A4 landscape fitted
-to the page width, money as #,##0.00."""
+"""The look every report shares (common.xlsx_export: a title row, a line saying what and
+when, Chinese headers frozen and repeated on every printed page, totals in bold, A4
+landscape fitted to the page width, money as #,##0.00), plus what only reports need."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-from pathlib import Path
-from typing import Any
-
-import xlsxwriter
 from django.utils import timezone
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-MONEY = "#,##0.00"
-PERCENT = "0.0%"
-HEADER_ROW = 2  # rows 0-1: title and subtitle
+from common.xlsx_export import HEADER_ROW, MONEY, PERCENT, Formats, Table, workbook
 
-
-def workbook(path: Path) -> Workbook:
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "default_date_format": "yyyy-mm-dd"})
-    book.formats[0].set_font_name("宋体")
-    book.set_properties({"author": "村级后备干部管理系统", "company": "县委组织部"})
-    return book
-
-
-class Formats:
-    def __init__(self, book: Workbook) -> None:
-        base = {"font_name": "宋体", "font_size": 10, "border": 1, "valign": "vcenter"}
-        self.title = book.add_format({"font_name": "黑体", "bold": True, "font_size": 16, "align": "center"})
-        self.subtitle = book.add_format({"font_name": "宋体", "font_size": 10, "align": "left"})
-        self.header = book.add_format(
-            {**base, "bold": True, "align": "center", "bg_color": "#D9E1F2", "text_wrap": True}
-        )
-        self.text = book.add_format(base)
-        self.int = book.add_format({**base, "num_format": "0"})
-        self.number = book.add_format({**base, "num_format": "0.0"})
-        self.money = book.add_format({**base, "num_format": MONEY})
-        self.percent = book.add_format({**base, "num_format": PERCENT})
-        self.date = book.add_format({**base, "num_format": "yyyy-mm-dd"})
-        bold = {**base, "bold": True, "bg_color": "#F2F2F2"}
-        self.total_text = book.add_format(bold)
-        self.total_int = book.add_format({**bold, "num_format": "0"})
-        self.total_number = book.add_format({**bold, "num_format": "0.0"})
-        self.total_money = book.add_format({**bold, "num_format": MONEY})
-        self.total_percent = book.add_format({**bold, "num_format": PERCENT})
-        self.section = book.add_format({"font_name": "黑体", "bold": True, "font_size": 11})
-        self.note = book.add_format({"font_name": "宋体", "font_size": 9, "italic": True})
-
-
-# Column kinds: how a value is written and which format it gets (plain and total).
-KINDS = {
-    "text": ("text", "total_text"),
-    "int": ("int", "total_int"),
-    "number": ("number", "total_number"),
-    "money": ("money", "total_money"),
-    "percent": ("percent", "total_percent"),
-    "date": ("date", "total_text"),
-}
-
-
-class Table:
-    """One worksheet holding one table, written top to bottom (constant-memory mode
-    writes each row once, in order). ``columns``: (header, width, kind)."""
-
-    def __init__(
-        self, book: Workbook, formats: Formats, name: str, *, title: str, subtitle: str, columns: list[tuple]
-    ) -> None:
-        self.book, self.formats, self.name = book, formats, name
-        self.sheet: Worksheet = book.add_worksheet(name)
-        self.columns = columns
-        self.row = 0
-        last = len(columns) - 1
-        sheet = self.sheet
-        for index, (_header, width, _kind) in enumerate(columns):
-            sheet.set_column(index, index, width)
-        sheet.set_row(0, 28)
-        sheet.merge_range(0, 0, 0, last, title, formats.title)
-        sheet.merge_range(1, 0, 1, last, subtitle, formats.subtitle)
-        sheet.set_row(HEADER_ROW, 30)  # room for a header that wraps
-        for index, (header, _width, _kind) in enumerate(columns):
-            sheet.write_string(HEADER_ROW, index, header, formats.header)
-        self.row = HEADER_ROW + 1
-        self.first_data_row = self.row
-        sheet.freeze_panes(self.row, 0)
-        print_setup(sheet, repeat_to=HEADER_ROW)
-
-    def write(self, values: list[Any], *, total: bool = False) -> int:
-        """Write a row; returns its index."""
-        for index, value in enumerate(values):
-            kind = self.columns[index][2]
-            fmt = getattr(self.formats, KINDS[kind][1 if total else 0])
-            write_cell(self.sheet, self.row, index, value, fmt)
-        self.row += 1
-        return self.row - 1
-
-    def section(self, text: str) -> int:
-        """A heading line between parts of a sheet (leave a blank line before it)."""
-        self.row += 1
-        self.sheet.write_string(self.row, 0, text, self.formats.section)
-        self.row += 1
-        return self.row - 1
-
-    def headers(self, names: list[str]) -> None:
-        self.sheet.set_row(self.row, 30)  # room for a header that wraps, as the first one has
-        for index, header in enumerate(names):
-            self.sheet.write_string(self.row, index, header, self.formats.header)
-        self.row += 1
-
-    def note(self, text: str) -> None:
-        self.row += 1
-        self.sheet.write_string(self.row, 0, text, self.formats.note)
-        self.row += 1
-
-
-def write_cell(sheet: Worksheet, row: int, col: int, value: Any, fmt: Any) -> None:
-    if value is None or value == "":
-        sheet.write_blank(row, col, None, fmt)
-    elif isinstance(value, bool):
-        sheet.write_string(row, col, "是" if value else "否", fmt)
-    elif isinstance(value, Decimal | int | float):
-        sheet.write_number(row, col, float(value), fmt)
-    elif hasattr(value, "isoformat"):
-        sheet.write_datetime(row, col, value, fmt)
-    else:
-        sheet.write_string(row, col, str(value), fmt)
-
-
-def print_setup(sheet: Worksheet, *, repeat_to: int) -> None:
-    sheet.set_landscape()
-    sheet.set_paper(9)  # A4
-    sheet.fit_to_pages(1, 0)  # one page wide, as many tall as needed
-    sheet.repeat_rows(0, repeat_to)
-    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    sheet.set_footer("&C第 &P 页，共 &N 页")
-    sheet.center_horizontally()
+__all__ = ["HEADER_ROW", "MONEY", "PERCENT", "Formats", "Table", "add_chart", "generated_line", "rate", "workbook"]
 
 
 def generated_line(what: str) -> str:

@@ -114,8 +114,11 @@ class TestPages:
         policy_update(user=county_user, county_id=township.county_id, mentee_limit=1,
                       requirements={ActivityForm.TALK: 1})  # fmt: skip
         page = login(county_user).get(reverse("mentorship:compliance"))
-        assert [o.pairing for o, _ in page.context["overdue"]] == [pairing]
-        assert list(page.context["without"]) == [other_cadre]
+        assert page.context["overdue"] == [pairing]
+        assert page.context["overdue"][0].form_label == "谈心谈话"
+        assert page.context["overdue_count"] == 1
+        assert page.context["without"] == [other_cadre]
+        assert page.context["without_count"] == 1
         rows = {r["township"].name: (r["active_pairings"], r["overdue"], r["without_mentor"])
                 for r in page.context["townships"]}  # fmt: skip
         assert rows == {"白水镇": (1, 1, 0), "龙山乡": (0, 0, 1)}
@@ -156,8 +159,9 @@ class TestQueryCounts:
     def test_compliance(self, login, county_user, township, django_assert_num_queries, n):
         populate(county_user, township, n)
         client = login(county_user)
-        # session, user, pairings, requirements, last logs, without-mentor ids, townships, without list
-        with django_assert_num_queries(8 + REQUEST_TRANSACTION):
+        # session, user, overdue rows and their count, reserves without a mentor and their
+        # count, then the township table: pairing counts, without-mentor counts, townships
+        with django_assert_num_queries(9 + REQUEST_TRANSACTION):
             client.get(reverse("mentorship:compliance"))
 
     @pytest.mark.parametrize("n", [3, 25])
