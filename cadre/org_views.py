@@ -5,15 +5,13 @@ show its data; org itself holds the tree and knows nothing of cadres.
 County staff record who holds each two-committee seat on the village page; every change
 is shown on a confirmation page before it is made."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
-from common.forms import add_service_errors
-from common.views import ServiceFormMixin
+from common.views import ConfirmStepMixin
 from common.xlsx_export import Export
 from imports.views import attachment
 from org import selectors
@@ -148,11 +146,7 @@ def _day(day):
     return date_format(day, "Y年n月j日")
 
 
-class _DryRun(Exception):
-    pass
-
-
-class SeatActionView(ServiceFormMixin, FormView):
+class SeatActionView(ConfirmStepMixin, FormView):
     """A change to a seat's holder in two steps: the form, then a page that says what will
     happen (the service has been tried and rolled back, so what it says will hold), and
     only the confirmed post changes anything. Another county's seat is a 404; a township
@@ -180,24 +174,8 @@ class SeatActionView(ServiceFormMixin, FormView):
             "wrong_state": vacant != self.needs_vacant,
         }
 
-    def form_valid(self, form):
-        step = self.request.POST.getlist("confirmed")
-        if "0" in step:  # 返回修改: the form again, as filled in
-            return self.render_to_response(self.get_context_data(form=form))
-        if "1" in step:
-            return super().form_valid(form)
-        try:
-            with transaction.atomic():
-                self.perform(form)
-                raise _DryRun
-        except _DryRun:
-            pass
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        return self.render_to_response(
-            self.get_context_data(form=form, confirming=True, summary=self.summary(form.cleaned_data))
-        )
+    def confirmation_context(self, form):
+        return {"summary": self.summary(form.cleaned_data)}
 
     def success_url_for(self, obj):
         return self.seat.village.get_absolute_url()

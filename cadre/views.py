@@ -8,7 +8,7 @@ from django_filters.views import FilterView
 
 from accounts.mixins import WriteRequiredMixin
 from accounts.scoping import can_write, user_county_id
-from common.views import LastPageMixin, ServiceFormMixin
+from common.views import ConfirmStepMixin, LastPageMixin, ServiceFormMixin
 from org.models import County
 from org.selectors import village_list
 from org.services import county_settings_update, may_manage_county
@@ -33,12 +33,7 @@ class CadreListView(LastPageMixin, FilterView):
         return selectors.cadre_list(user=self.request.user)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["query_string"] = query.urlencode()
-        context["can_write"] = can_write(self.request.user)
-        return context
+        return {**super().get_context_data(**kwargs), "can_write": can_write(self.request.user)}
 
 
 class CadreObjectMixin:
@@ -103,7 +98,11 @@ class CadreUpdateView(WriteRequiredMixin, ServiceFormMixin, CadreObjectMixin, Fo
         return _("已保存 %(name)s 的信息。") % {"name": cadre.name}
 
 
-class CadreStatusView(WriteRequiredMixin, ServiceFormMixin, CadreObjectMixin, FormView):
+class CadreStatusView(WriteRequiredMixin, ConfirmStepMixin, CadreObjectMixin, FormView):
+    """A status change in two steps (ConfirmStepMixin): the confirmation page lists what
+    will happen, and the service's refusals (a seat date before the reserve was listed,
+    say) are shown on the form before that."""
+
     template_name = "cadre/cadre_status.html"
     form_class = StatusChangeForm
 
@@ -113,15 +112,13 @@ class CadreStatusView(WriteRequiredMixin, ServiceFormMixin, CadreObjectMixin, Fo
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "cadre": self.get_cadre()}
 
-    def form_valid(self, form):
-        # Two steps: the first post shows what will happen; only the confirmed post changes.
-        if self.request.POST.get("confirm") != "1":
-            data = form.cleaned_data
-            effects = describe_status_change(
-                cadre=self.get_cadre(), to=data["to"], on=data["on"], seat=data["seat"], reason=data["reason"]
-            )
-            return self.render_to_response(self.get_context_data(form=form, confirming=True, effects=effects))
-        return super().form_valid(form)
+    def confirmation_context(self, form):
+        self._cadre = self.get_object()  # the dry run changed the instance; its rows were rolled back
+        data = form.cleaned_data
+        effects = describe_status_change(
+            cadre=self._cadre, to=data["to"], on=data["on"], seat=data["seat"], reason=data["reason"]
+        )
+        return {"effects": effects}
 
     def perform(self, form):
         data = form.cleaned_data

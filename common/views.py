@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -63,3 +64,37 @@ class ServiceFormMixin:
         if message := self.success_message(obj):
             messages.success(self.request, message)
         return redirect(self.success_url_for(obj))
+
+
+class _DryRun(Exception):
+    pass
+
+
+class ConfirmStepMixin(ServiceFormMixin):
+    """A change made in two steps: the valid form's first post tries the service and rolls
+    it back, so what the confirmation page says will hold (the service's refusals land on
+    the form at once); only a post with ``confirmed=1`` changes anything, and
+    ``confirmed=0`` (返回修改) shows the form again as filled in. The confirmation page gets
+    ``confirming`` and ``confirmation_context(form)``."""
+
+    def confirmation_context(self, form: Form) -> dict[str, Any]:
+        return {}
+
+    def form_valid(self, form: Form) -> HttpResponse:
+        step = self.request.POST.getlist("confirmed")
+        if "0" in step:
+            return self.render_to_response(self.get_context_data(form=form))
+        if "1" in step:
+            return super().form_valid(form)
+        try:
+            with transaction.atomic():
+                self.perform(form)
+                raise _DryRun
+        except _DryRun:
+            pass
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        return self.render_to_response(
+            self.get_context_data(form=form, confirming=True, **self.confirmation_context(form))
+        )

@@ -54,13 +54,7 @@ class MentorListView(LastPageMixin, FilterView):
         limits = selectors.county_mentee_limits(user=self.request.user)
         for mentor in context["mentors"]:
             mentor.capacity = selectors.mentor_capacity(mentor, county_limit=limits[mentor.township.county_id])
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        return {
-            **context,
-            "query_string": query.urlencode(),
-            "can_write": can_write(self.request.user),
-        }
+        return {**context, "can_write": can_write(self.request.user)}
 
 
 def _filtered_mentors(request):

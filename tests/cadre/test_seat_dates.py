@@ -69,7 +69,7 @@ class TestTheService:
 class TestTheStatusPage:
     def test_a_date_before_the_last_holder_left_shows_on_the_form(self, login, county_user, reserve, seat):
         _vacated(county_user, seat, dt.date(2024, 6, 30))
-        data = {"to": "seated", "on": "2024-06-01", "seat": seat.pk, "confirm": "1"}
+        data = {"to": "seated", "on": "2024-06-01", "seat": seat.pk, "confirmed": "1"}
         response = login(county_user).post(reverse("cadre:status", args=[reserve.pk]), data)
         assert response.status_code == 200
         assert response.context["form"].errors == {"on": ["任职时间不能早于上一任的离任时间（2024-06-30）。"]}
@@ -83,12 +83,30 @@ class TestTheStatusPage:
         ],
     )
     def test_a_date_out_of_bounds_shows_on_the_form(self, login, county_user, reserve, seat, on, message):
-        data = {"to": "seated", "on": on, "seat": seat.pk, "confirm": "1"}
+        data = {"to": "seated", "on": on, "seat": seat.pk, "confirmed": "1"}
         response = login(county_user).post(reverse("cadre:status", args=[reserve.pk]), data)
         assert response.status_code == 200
         assert response.context["form"].errors == {"on": [message]}
         assert message in response.content.decode()
         assert Cadre.objects.get(pk=reserve.pk).status == Status.RESERVE
+
+    def test_the_first_step_already_shows_the_refusal_and_changes_nothing(self, login, county_user, reserve, seat):
+        data = {"to": "seated", "on": "2019-12-31", "seat": seat.pk}  # no confirmation yet
+        response = login(county_user).post(reverse("cadre:status", args=[reserve.pk]), data)
+        assert response.status_code == 200 and not response.context.get("confirming")
+        assert response.context["form"].errors == {"on": ["任职时间不能早于列入后备时间（2020-01-01）。"]}
+        assert Cadre.objects.get(pk=reserve.pk).status == Status.RESERVE
+
+    def test_a_good_date_is_confirmed_first_and_back_keeps_the_input(self, login, county_user, reserve, seat):
+        client = login(county_user)
+        data = {"to": "seated", "on": "2024-06-01", "seat": seat.pk}
+        confirming = client.post(reverse("cadre:status", args=[reserve.pk]), data)
+        assert confirming.context["confirming"] and confirming.context["effects"]
+        assert Cadre.objects.get(pk=reserve.pk).status == Status.RESERVE  # the dry run was rolled back
+        back = client.post(reverse("cadre:status", args=[reserve.pk]), {**data, "confirmed": "0"})
+        assert not back.context.get("confirming") and back.context["form"]["on"].value() == "2024-06-01"
+        client.post(reverse("cadre:status", args=[reserve.pk]), {**data, "confirmed": "1"})
+        assert Cadre.objects.get(pk=reserve.pk).status == Status.SEATED
 
 
 class TestTheApi:

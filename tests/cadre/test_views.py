@@ -222,7 +222,7 @@ class TestPages:
         assert step.status_code == 200 and step.context["confirming"]
         cadre.refresh_from_db()
         assert cadre.status == Status.RESERVE
-        response = client.post(reverse("cadre:status", args=[cadre.pk]), {**data, "confirm": "1"})
+        response = client.post(reverse("cadre:status", args=[cadre.pk]), {**data, "confirmed": "1"})
         assert response.status_code == 302
         cadre.refresh_from_db()
         assert cadre.status == Status.SEATED and cadre.seat == seat
