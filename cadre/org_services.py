@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from org.models import Seat
-from org.services import check_term_end, ensure_may_manage_seat, seat_holder_end
+from org.services import check_term_end, ensure_may_manage_seat, seat_holder_assign, seat_holder_end
 
 from .models import Cadre, Status
-from .services import cadre_change_status
+from .services import cadre_change_status, seat_free_since
 
 PROMOTABLE = (Status.RESERVE, Status.KEY_TRAINING)
 
@@ -30,6 +30,19 @@ def seat_reserve_promote(*, user: User, seat: Seat, cadre: Cadre, on: dt.date) -
         message = _("%(name)s当前为“%(status)s”，不能选任。")
         raise ValidationError({"cadre": message % {"name": cadre.name, "status": cadre.get_status_display()}})
     return cadre_change_status(user=user, cadre=cadre, to=Status.SEATED, on=on, seat=seat)
+
+
+@transaction.atomic
+def seat_outsider_assign(*, user: User, seat: Seat, name: str, since: dt.date) -> Seat:
+    """Record an incumbent outside the registry on a vacant seat (org.services), not before
+    the seat's last holder left, a seated reserve who left included (which org cannot see)."""
+    ensure_may_manage_seat(user=user, seat=seat)
+    free_since = seat_free_since(seat)
+    if free_since and since < free_since:
+        raise ValidationError(
+            {"since": _("任职时间不能早于上一任的离任时间（%(date)s）。") % {"date": free_since.isoformat()}}
+        )
+    return seat_holder_assign(user=user, seat=seat, name=name, since=since)
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from common.views import ConfirmStepMixin
 from common.xlsx_export import Export
 from imports.views import attachment
 from org import selectors
-from org.services import may_manage_seats, seat_holder_assign
+from org.services import may_manage_seats
 
 from .models import Status
 from .org_forms import SeatAssignForm, SeatEndForm, SeatPromoteForm
@@ -27,7 +27,7 @@ from .org_selectors import (
     village_overview,
     village_seat_terms,
 )
-from .org_services import seat_incumbency_end, seat_reserve_promote
+from .org_services import seat_incumbency_end, seat_outsider_assign, seat_reserve_promote
 from .selectors import cadre_list
 
 
@@ -187,7 +187,7 @@ class SeatAssignView(SeatActionView):
 
     def perform(self, form):
         data = form.cleaned_data
-        return seat_holder_assign(user=self.request.user, seat=self.seat, name=data["name"], since=data["since"])
+        return seat_outsider_assign(user=self.request.user, seat=self.seat, name=data["name"], since=data["since"])
 
     def summary(self, data):
         return [

@@ -146,6 +146,13 @@ def _seat_take(*, user: User, cadre: Cadre, seat: Seat | None, on: dt.date) -> N
     cadre.seated_on = on
 
 
+def seat_free_since(seat: Seat) -> dt.date | None:
+    """The day the seat's last holder left: an outside incumbent's ``vacated_on`` or a
+    seated reserve's ``left_on``, whichever is later; None for a seat nobody has left."""
+    last_left = seat.cadres.filter(status=Status.LEFT).aggregate(last=Max("left_on"))["last"]
+    return max((d for d in (seat.vacated_on, last_left) if d), default=None)
+
+
 def _seat_date_check(*, cadre: Cadre, seat: Seat, on: dt.date) -> None:
     """A term starts neither in the future, nor before the reserve was listed, nor before
     the seat's last holder left (an outside incumbent's ``vacated_on`` or a seated
@@ -156,8 +163,7 @@ def _seat_date_check(*, cadre: Cadre, seat: Seat, on: dt.date) -> None:
         raise ValidationError(
             {"on": _("任职时间不能早于列入后备时间（%(date)s）。") % {"date": cadre.entered_on.isoformat()}}
         )
-    last_left = seat.cadres.filter(status=Status.LEFT).aggregate(last=Max("left_on"))["last"]
-    previous_end = max((d for d in (seat.vacated_on, last_left) if d), default=None)
+    previous_end = seat_free_since(seat)
     if previous_end and on < previous_end:
         raise ValidationError(
             {"on": _("任职时间不能早于上一任的离任时间（%(date)s）。") % {"date": previous_end.isoformat()}}

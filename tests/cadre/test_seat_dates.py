@@ -66,6 +66,22 @@ class TestTheService:
         assert _seat_error(county_user, reserve, seat, dt.date(2025, 2, 28)) == message
 
 
+class TestAnOutsideIncumbent:
+    """The village page records an incumbent outside the registry: not before a seated
+    reserve who held the seat left (the registry's date, which org alone cannot see)."""
+
+    def test_not_before_the_seated_reserve_left(self, login, county_user, reserve, seat):
+        cadre_change_status(user=county_user, cadre=reserve, to=Status.SEATED, on=dt.date(2021, 1, 4), seat=seat)
+        cadre_change_status(user=county_user, cadre=reserve, to=Status.LEFT, on=dt.date(2025, 3, 1), reason="辞职")
+        url = reverse("org:seat-assign", args=[seat.pk])
+        client = login(county_user)
+        response = client.post(url, {"name": "周建国", "since": "2025-02-28"})
+        assert response.context["form"].errors == {"since": ["任职时间不能早于上一任的离任时间（2025-03-01）。"]}
+        client.post(url, {"name": "周建国", "since": "2025-03-01", "confirmed": "1"})
+        seat.refresh_from_db()
+        assert (seat.holder_name, seat.holder_since) == ("周建国", dt.date(2025, 3, 1))
+
+
 class TestTheStatusPage:
     def test_a_date_before_the_last_holder_left_shows_on_the_form(self, login, county_user, reserve, seat):
         _vacated(county_user, seat, dt.date(2024, 6, 30))
