@@ -1,0 +1,66 @@
+"""What was changed after looking at every page (issue 11) as the county user and as a leader:
+the behaviour behind each fix (a stacked table on a phone, an empty state a clerk can act on, a
+label where a blank was, the parts of a page that stay off paper)."""
+
+import pytest
+from django.urls import reverse
+
+from imports.models import HeaderMapping
+from org.models import Township
+from tests.common.test_phone_width import assert_stacked
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_mappings_page_stacks_on_a_phone_and_leads_back_to_the_import_history(login, county_user, county):
+    HeaderMapping.objects.create(kind="roster", county=county, header="人员类型", field="source", chosen_by=county_user)
+    html = login(county_user).get(reverse("imports:mappings")).content.decode()
+    assert_stacked(html, 1, ("导入类型", "单位", "对应的系统字段", "设置人", "时间"))
+    crumbs = html.split('<ol class="breadcrumb')[1].split("</ol>")[0]
+    assert reverse("imports:history") in crumbs and reverse("cadre:import") not in crumbs
+
+
+def test_the_empty_organization_says_whom_to_ask_not_which_command_to_run(login, county_user, county):
+    Township.objects.filter(county=county).delete()
+    html = login(county_user).get(reverse("org:overview")).content.decode()
+    assert "尚未导入组织架构" in html
+    assert "manage.py" not in html and "import_units" not in html
+
+
+def test_a_settings_change_without_a_person_is_credited_to_the_system(login, county_user, county):
+    county.save()  # a history row written outside a request: no user
+    html = login(county_user).get(reverse("cadre:county-settings")).content.decode()
+    history = html.split("修改记录")[1]
+    assert 'data-label="操作人">系统</td>' in history
+
+
+def test_a_tick_box_stands_before_its_label(login, county_user, county):
+    html = login(county_user).get(reverse("cadre:county-settings")).content.decode()
+    check = html.split('<div class="form-check')[1].split("</div>")[0]
+    assert check.index('type="checkbox"') < check.index('class="form-check-label"')
+    assert "中共党员须填写入党时间" in check
+
+
+def test_a_field_with_an_error_is_marked(login, county_user, county):
+    response = login(county_user).post(reverse("accounts:password-change"), {"old_password": "wrong"})
+    html = response.content.decode()
+    assert html.count("field-error") == 3  # the wrong old password and the two missing new ones
+
+
+def test_the_status_form_and_the_missing_photo_stay_off_paper(login, county_user, cadre):
+    html = login(county_user).get(reverse("cadre:detail", args=[cadre.pk])).content.decode()
+    assert '<div class="card d-print-none">\n      <div class="card-header">变更状态</div>' in html
+    assert "py-5 d-print-none" in html and "暂无照片" in html
+
+
+def test_the_seat_actions_column_stays_off_paper(login, county_user, village):
+    html = login(county_user).get(reverse("org:village", args=[village.pk])).content.decode()
+    assert '<th class="text-end d-print-none">操作</th>' in html
+
+
+def test_a_report_page_uses_the_record_look_and_says_how_often_it_was_generated(login, county_user, county):
+    from reports.models import ReportRun
+
+    run = ReportRun.objects.create(kind="summary", county=county, month="2026-11-01", requested_by=county_user)
+    html = login(county_user).get(reverse("reports:detail", args=[run.pk])).content.decode()
+    assert '<dl class="record row mb-0">' in html and "生成次数" in html and "执行次数" not in html
