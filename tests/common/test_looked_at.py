@@ -64,3 +64,10 @@ def test_a_report_page_uses_the_record_look_and_says_how_often_it_was_generated(
     run = ReportRun.objects.create(kind="summary", county=county, month="2026-11-01", requested_by=county_user)
     html = login(county_user).get(reverse("reports:detail", args=[run.pk])).content.decode()
     assert '<dl class="record row mb-0">' in html and "生成次数" in html and "执行次数" not in html
+
+
+def test_the_report_request_page_proposes_last_month(login, county_user, county):
+    from reports.services import last_month
+
+    html = login(county_user).get(reverse("reports:request")).content.decode()
+    assert f'value="{last_month():%Y-%m}"' in html
