@@ -71,3 +71,10 @@ def test_the_report_request_page_proposes_last_month(login, county_user, county)
 
     html = login(county_user).get(reverse("reports:request")).content.decode()
     assert f'value="{last_month():%Y-%m}"' in html
+
+
+def test_a_printed_township_says_what_it_is(login, county_user, township):
+    html = login(county_user).get(reverse("org:township", args=[township.pk])).content.decode()
+    title = html.split('<h1 class="h4 mb-0">')[1].split("</h1>")[0]
+    assert f'<span class="d-none d-print-inline">{township.county.name} </span>{township.name}' in title
+    assert "组织架构" in title
