@@ -78,3 +78,26 @@ def test_a_printed_township_says_what_it_is(login, county_user, township):
     title = html.split('<h1 class="h4 mb-0">')[1].split("</h1>")[0]
     assert f'<span class="d-none d-print-inline">{township.county.name} </span>{township.name}' in title
     assert "组织架构" in title
+
+
+def _fold(html: str, target: str) -> str:
+    return html.split(f'id="{target}"')[0].rsplit("<div", 1)[1]
+
+
+def test_a_list_folds_its_filters_on_a_phone_until_one_is_set(login, county_user, county):
+    client = login(county_user)
+    html = client.get(reverse("reports:list")).content.decode()
+    assert 'data-bs-target="#filter-fields"' in html and "d-md-block" in _fold(html, "filter-fields")
+    assert "show" not in _fold(html, "filter-fields") and "已设" not in html
+    html = client.get(reverse("reports:list"), {"kind": "summary"}).content.decode()
+    assert "show" in _fold(html, "filter-fields") and "筛选（已设 1 项）" in html
+
+
+def test_the_roster_keeps_its_search_and_folds_the_other_filters_on_a_phone(login, county_user, township):
+    client = login(county_user)
+    for query in ({}, {"q": "李"}):
+        html = client.get(reverse("cadre:list"), query).content.decode()
+        assert 'id="id_q"' in html.split('id="filter-more"')[0]  # the search box stays outside the fold
+        assert "show" not in _fold(html, "filter-more") and "更多筛选（已设）" not in html
+    html = client.get(reverse("cadre:list"), {"q": "李", "township": township.pk}).content.decode()
+    assert "show" in _fold(html, "filter-more") and "更多筛选（已设）" in html
