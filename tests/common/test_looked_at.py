@@ -101,3 +101,10 @@ def test_the_roster_keeps_its_search_and_folds_the_other_filters_on_a_phone(logi
         assert "show" not in _fold(html, "filter-more") and "更多筛选（已设）" not in html
     html = client.get(reverse("cadre:list"), {"q": "李", "township": township.pk}).content.decode()
     assert "show" in _fold(html, "filter-more") and "更多筛选（已设）" in html
+
+
+def test_a_form_with_errors_says_so_above_its_fields(login, county_user, county):
+    html = login(county_user).post(reverse("cadre:create"), {"name": "测试", "id_number": "123"}).content.decode()
+    note = html.split('form-errors-note">')[1].split("</div>")[0]
+    assert "项需要修改，已在下方标红。" in note
+    assert int(note.split("有 ")[1].split(" 项")[0]) == html.count("field-error")
