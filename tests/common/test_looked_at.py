@@ -108,3 +108,15 @@ def test_a_form_with_errors_says_so_above_its_fields(login, county_user, county)
     note = html.split('form-errors-note">')[1].split("</div>")[0]
     assert "项需要修改，已在下方标红。" in note
     assert int(note.split("有 ")[1].split(" 项")[0]) == html.count("field-error")
+
+
+def test_the_account_edit_form_opens_with_the_accounts_name_role_and_township(login, county_user, leader, township):
+    from tests.factories import township_user
+
+    secretary = township_user(township, first_name="唐海燕")
+    client = login(county_user)
+    form = client.get(reverse("accounts:user-update", args=[secretary.pk])).context["form"]
+    assert form["full_name"].value() == secretary.get_full_name() == "唐海燕"
+    assert form["role"].value() == "township" and form["township"].value() == township.pk
+    html = client.get(reverse("accounts:user-update", args=[leader.pk])).content.decode()
+    assert '<option value="leader" selected>' in html
