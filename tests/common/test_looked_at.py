@@ -120,3 +120,9 @@ def test_the_account_edit_form_opens_with_the_accounts_name_role_and_township(lo
     assert form["role"].value() == "township" and form["township"].value() == township.pk
     html = client.get(reverse("accounts:user-update", args=[leader.pk])).content.decode()
     assert '<option value="leader" selected>' in html
+
+
+def test_a_cadres_change_history_stacks_on_a_phone(login, county_user, cadre):
+    html = login(county_user).get(reverse("cadre:history", args=[cadre.pk])).content.decode()
+    table = html.split("<table")[1].split("</table>")[0]
+    assert "table-stack" in table and 'data-label="操作人"' in table and 'data-label="操作"' in table
