@@ -126,3 +126,11 @@ def test_a_cadres_change_history_stacks_on_a_phone(login, county_user, cadre):
     html = login(county_user).get(reverse("cadre:history", args=[cadre.pk])).content.decode()
     table = html.split("<table")[1].split("</table>")[0]
     assert "table-stack" in table and 'data-label="操作人"' in table and 'data-label="操作"' in table
+
+
+def test_the_empty_import_history_says_what_will_appear_or_that_the_filter_found_nothing(login, county_user, county):
+    client = login(county_user)
+    html = client.get(reverse("imports:history")).content.decode()
+    assert html.count("每次上传花名册、导师名单、培训需求等文件（预览或导入）都会记在这里。") == 2  # table and cards
+    html = client.get(reverse("imports:history"), {"state": "applied"}).content.decode()
+    assert html.count("没有符合条件的导入记录。") == 2 and "都会记在这里" not in html
