@@ -134,3 +134,13 @@ def test_the_empty_import_history_says_what_will_appear_or_that_the_filter_found
     assert html.count("每次上传花名册、导师名单、培训需求等文件（预览或导入）都会记在这里。") == 2  # table and cards
     html = client.get(reverse("imports:history"), {"state": "applied"}).content.decode()
     assert html.count("没有符合条件的导入记录。") == 2 and "都会记在这里" not in html
+
+
+def test_one_countys_organization_page_names_the_county_once_not_on_every_row(
+    login, county_user, township, other_township
+):
+    html = login(county_user).get(reverse("org:overview")).content.decode()
+    head = html.split("<thead")[1].split("</thead>")[0]
+    assert "县(区)" not in head and head.split("<th")[1].startswith(">乡镇(街道)")
+    assert html.split("<tfoot")[1].split("<td")[1].startswith(' class="text-wrap">合计：')
+    assert f'<span class="d-none d-print-inline">{county_user.county.name} </span>组织架构' in html
