@@ -50,7 +50,7 @@ def test_a_field_with_an_error_is_marked(login, county_user, county):
 def test_the_status_form_and_the_missing_photo_stay_off_paper(login, county_user, cadre):
     html = login(county_user).get(reverse("cadre:detail", args=[cadre.pk])).content.decode()
     assert '<div class="card d-print-none">\n      <div class="card-header">变更状态</div>' in html
-    assert "py-5 d-print-none" in html and "暂无照片" in html
+    assert "py-md-5 mt-2 mt-md-0 d-print-none" in html and "暂无照片" in html
 
 
 def test_the_seat_actions_column_stays_off_paper(login, county_user, village):
