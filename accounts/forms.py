@@ -85,12 +85,11 @@ class AccountForm(BootstrapFormMixin, forms.Form):
                                     empty_label=_("请选择…"))  # fmt: skip
 
     def __init__(self, *args, actor: User, account: User | None = None, **kwargs):
-        if account is not None:
-            kwargs.setdefault(
-                "initial",
-                {"full_name": account.get_full_name(), "role": account.role, "township": account.township_id,
-                 "county": account.county_id},
-            )  # fmt: skip
+        if account is not None:  # FormView always passes an (empty) initial: the account's values go under it
+            kwargs["initial"] = {
+                "full_name": account.get_full_name(), "role": account.role, "township": account.township_id,
+                "county": account.county_id, **(kwargs.get("initial") or {}),
+            }  # fmt: skip
         super().__init__(*args, **kwargs)
         self.actor = actor
         self.fields["role"].choices = [(role, Role(role).label) for role in manageable_roles(actor)]

@@ -61,6 +61,9 @@ class ReportRequestView(WriteRequiredMixin, ServiceFormMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
+    def get_initial(self):
+        return {"month": services.last_month()}  # as on the list page
+
     def perform(self, form):
         user = self.request.user
         data = form.cleaned_data
