@@ -180,9 +180,10 @@ def _grid_rows_from_post(post, rows, indicators) -> tuple[dict, dict]:
     return data, errors
 
 
-class GridView(WriteRequiredMixin, TemplateView):
+class GridView(TemplateView):
     """The township's grid: every reserve with scores, remarks, tallies, grade and outcome,
-    the evidence beside each; saved as a draft (all at once), then submitted."""
+    the evidence beside each; saved as a draft (all at once), then submitted. Leaders read
+    it (every input disabled) and may not post."""
 
     template_name = "assessment/grid.html"
 
@@ -204,6 +205,7 @@ class GridView(WriteRequiredMixin, TemplateView):
         indicators = list(self.year.indicators.all())
         rows = kwargs.get("rows") or selectors.grid_rows(year=self.year, township=self.township)
         submission = selectors.submission_for(year=self.year, township_id=self.township.pk)
+        writable = can_write(self.request.user)
         return {
             **context,
             "indicators": indicators,
@@ -211,13 +213,16 @@ class GridView(WriteRequiredMixin, TemplateView):
             "posted": kwargs.get("posted"),
             "row_errors": kwargs.get("row_errors", {}),
             "submission": submission,
-            "editable": submission is None or submission.editable,
+            "read_only": not writable,
+            "editable": writable and (submission is None or submission.editable),
             "quota": self.year.excellent_quota(len(rows)),
             "grades": Grade.choices,
             "outcomes": Outcome.choices,
         }
 
     def post(self, request, pk):
+        if not can_write(request.user):
+            raise PermissionDenied(_("您的角色只能查看。"))
         if self.township is None:
             raise PermissionDenied(_("请选择乡镇。"))
         rows = selectors.grid_rows(year=self.year, township=self.township)

@@ -383,6 +383,7 @@ class ComplianceView(TemplateView):
             "shown_rows": self.shown_rows,
             "township_id": township_id,
             "query_string": self.request.GET.urlencode(),
+            "can_write": can_write(user),
         }
 
 

@@ -123,6 +123,15 @@ class TestPages:
                 for r in page.context["townships"]}  # fmt: skip
         assert rows == {"白水镇": (1, 1, 0), "龙山乡": (0, 0, 1)}
 
+    def test_the_compliance_page_offers_pairing_only_to_those_who_may_pair(
+        self, login, county_user, leader, other_cadre
+    ):
+        pair = f"{reverse('mentorship:pairing-create')}?cadre={other_cadre.pk}"
+        assert pair in login(county_user).get(reverse("mentorship:compliance")).content.decode()
+        page = login(leader).get(reverse("mentorship:compliance")).content.decode()
+        assert "王芳" in page and reverse("mentorship:pairing-create") not in page
+        assert login(leader).get(pair).status_code == 403
+
 
 class TestQueryCounts:
     @pytest.mark.parametrize("n", [3, 25])
