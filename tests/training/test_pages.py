@@ -164,6 +164,16 @@ def test_a_session_still_to_come_says_so_instead_of_zero_attendance(login, count
     assert html.count(">尚未举行</td>") == 1  # the past session shows its counts
 
 
+def test_a_session_still_to_come_offers_no_attendance_form(login, township_secretary, county, county_user, cadre):
+    coming = TrainingSessionFactory(county=county, created_by=county_user, title="下月培训",
+                                    date=dt.date.today() + dt.timedelta(days=20))  # fmt: skip
+    html = login(township_secretary).get(coming.get_absolute_url()).content.decode()
+    assert "李明" in html and "培训尚未举行" in html and "举行当天起可以登记考勤" in html
+    assert "本页全部出勤" not in html and "保存本页考勤" not in html
+    assert f'name="status-{cadre.pk}"' in html and 'value="present" disabled' in html
+    assert "0.0%" not in html
+
+
 def test_the_admin_shows_need_topics_in_chinese(client, county_user, session, cadre):
     TrainingNeed.objects.create(session=session, cadre=cadre, topics=["ecommerce", "law"], recorded_by=county_user)
     client.force_login(UserFactory(username="root", county=None, is_staff=True, is_superuser=True))
