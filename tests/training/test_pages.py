@@ -41,6 +41,15 @@ def test_a_township_secretary_creates_only_its_own_township_level_session(login,
     assert TrainingSession.objects.get().organizer == township
 
 
+def test_the_session_form_offers_townships_and_tiers_as_ticked_boxes(login, county_user, township_secretary, township):
+    page = login(county_user).get(reverse("training:session-create")).content.decode()
+    assert f'type="checkbox" name="target_townships" value="{township.pk}" class="form-check-input"' in page
+    assert 'type="checkbox" name="target_tiers" value="village" class="form-check-input"' in page
+    assert "Ctrl" not in page and 'option value="county_monthly" selected' in page
+    own = login(township_secretary).get(reverse("training:session-create")).content.decode()
+    assert 'option value="other" selected' in own  # not the county's monthly session
+
+
 def test_the_township_takes_attendance_for_its_own_reserves(login, township_secretary, session, cadre, other_cadre):
     client = login(township_secretary)
     page = client.get(session.get_absolute_url()).content.decode()
