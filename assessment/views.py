@@ -122,17 +122,22 @@ class YearListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
+        years = list(selectors.year_list(user=user))
         return {
             **super().get_context_data(**kwargs),
-            "years": selectors.year_list(user=user),
-            "form": kwargs.get("form") or self.new_year_form(),
+            "years": years,
+            "form": kwargs.get("form") or self.new_year_form({y.year for y in years}),
             "is_township": user.role == Role.TOWNSHIP,
         }
 
-    def new_year_form(self) -> YearForm | None:
+    def new_year_form(self, opened: set[int]) -> YearForm | None:
+        """The form offers the first year from this one that is not yet open."""
         if not can_manage_county(self.request.user):
             return None
-        return YearForm(initial={"year": timezone.localdate().year})
+        year = timezone.localdate().year
+        while year in opened:
+            year += 1
+        return YearForm(initial={"year": year})
 
     def post(self, request):
         if not can_manage_county(request.user):

@@ -40,6 +40,16 @@ def test_the_county_opens_a_year_on_the_page(login, county_user, township_secret
     assert login(township_secretary).post(reverse("assessment:year-list"), data).status_code == 403
 
 
+def test_the_new_year_form_offers_the_first_year_not_yet_open(login, county_user, county):
+    from django.utils import timezone
+
+    this_year = timezone.localdate().year
+    for year in (this_year, this_year + 1):
+        year_open(user=county_user, county_id=county.pk, year=year, data={"deadline": dt.date(year, 12, 20)})
+    page = login(county_user).get(reverse("assessment:year-list")).content.decode()
+    assert f'name="year" value="{this_year + 2}"' in page
+
+
 def test_the_township_fills_its_grid_keeps_input_on_an_error_and_submits(
     login, township_secretary, county_user, year, village, cadre
 ):
