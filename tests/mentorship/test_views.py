@@ -123,6 +123,16 @@ class TestPages:
                 for r in page.context["townships"]}  # fmt: skip
         assert rows == {"白水镇": (1, 1, 0), "龙山乡": (0, 0, 1)}
 
+    def test_the_compliance_page_offers_township_details_only_to_who_sees_several(
+        self, login, county_user, township_secretary, township, other_township
+    ):
+        url = reverse("mentorship:compliance")
+        own = login(township_secretary).get(url, {"township": township.pk}).content.decode()
+        assert "查看明细" not in own and "显示全部乡镇" not in own
+        page = login(county_user).get(url, {"township": township.pk}).content.decode()
+        assert "正在查看" in page and f'href="?township={other_township.pk}">查看明细' in page
+        assert f'href="?township={township.pk}"' not in page and "显示全部乡镇" in page
+
     def test_the_compliance_page_offers_pairing_only_to_those_who_may_pair(
         self, login, county_user, leader, other_cadre
     ):
