@@ -102,6 +102,14 @@ class TestPages:
         pairing.refresh_from_db()
         assert pairing.ended_on == dt.date(2026, 3, 1)
 
+    def test_ending_a_pairing_is_folded_away_until_it_is_tried(self, login, county_user, pairing):
+        client = login(county_user)
+        page = client.get(pairing.get_absolute_url()).content.decode()
+        assert '<details class="card card-body">' in page and "添加帮带记录" in page
+        wrong = client.post(pairing.get_absolute_url(), {"end": "1", "ended_on": "2026-02-01", "end_reason": ""})
+        html = wrong.content.decode()
+        assert '<details class="card card-body" open>' in html and "请确认结束结对" not in html
+
     def test_a_second_pairing_is_refused_with_a_message(self, login, county_user, township, cadre, pairing):
         other = mentor(county_user, township, 5)
         response = login(county_user).post(reverse("mentorship:pairing-create"), {
