@@ -171,6 +171,7 @@ def test_a_session_still_to_come_says_so_instead_of_zero_attendance(login, count
                            date=dt.date.today() + dt.timedelta(days=20))  # fmt: skip
     html = login(county_user).get(reverse("training:session-list")).content.decode()
     assert html.count(">尚未举行</td>") == 1  # the past session shows its counts
+    assert html.count(">考勤</a>") == 1  # no attendance to take before the day
 
 
 def test_a_session_still_to_come_offers_no_attendance_form(login, township_secretary, county, county_user, cadre):
