@@ -184,6 +184,11 @@ def test_a_session_still_to_come_offers_no_attendance_form(login, township_secre
     assert "0.0%" not in html
 
 
+def test_the_needs_summary_says_when_nothing_is_asked_yet(login, county_user, session, cadre):
+    html = login(county_user).get(reverse("training:needs", args=[session.pk])).content.decode()
+    assert "暂无具体需求。" in html and "已填报 / 应填报（人）" in html and "0 / 1" in html
+
+
 def test_the_admin_shows_need_topics_in_chinese(client, county_user, session, cadre):
     TrainingNeed.objects.create(session=session, cadre=cadre, topics=["ecommerce", "law"], recorded_by=county_user)
     client.force_login(UserFactory(username="root", county=None, is_staff=True, is_superuser=True))
