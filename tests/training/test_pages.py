@@ -103,6 +103,10 @@ def test_leaders_read_without_a_form(login, leader, session, cadre):
     page = client.get(session.get_absolute_url()).content.decode()
     assert "李明" in page and "保存本页考勤" not in page
     assert client.post(session.get_absolute_url(), {"cadre": [cadre.pk]}).status_code == 403
+    coming = TrainingSessionFactory(county=session.county, created_by=session.created_by, title="下月培训",
+                                    date=dt.date.today() + dt.timedelta(days=20))  # fmt: skip
+    page = client.get(coming.get_absolute_url()).content.decode()
+    assert "培训尚未举行" in page and "现在可以先填报" not in page  # a leader enters no needs
 
 
 def test_the_attendance_page_filters_by_village_and_paginates(login, county_user, session, township, village, cadre):
@@ -181,7 +185,7 @@ def test_a_session_still_to_come_offers_no_attendance_form(login, township_secre
     assert "李明" in html and "培训尚未举行" in html and "举行当天起可以登记考勤" in html
     assert "本页全部出勤" not in html and "保存本页考勤" not in html
     assert f'name="status-{cadre.pk}"' in html and 'value="present" disabled' in html
-    assert "0.0%" not in html
+    assert "0.0%" not in html and "现在可以先填报" in html
 
 
 def test_the_needs_summary_says_when_nothing_is_asked_yet(login, county_user, session, cadre):
