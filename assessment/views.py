@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
-from accounts.mixins import WriteRequiredMixin, write_required
+from accounts.mixins import OwnTownshipFilterMixin, WriteRequiredMixin, write_required
 from accounts.models import Role
 from accounts.scoping import can_manage_county, can_write, user_county_id
 from common.forms import BootstrapFormMixin, DateInput, add_service_errors
@@ -26,7 +26,7 @@ from .importing import ASSESSMENT_IMPORTER, assessment_sheet
 from .models import Assessment, AssessmentYear, Grade, Outcome, Submission
 
 
-class AssignmentListView(LastPageMixin, FilterView):
+class AssignmentListView(OwnTownshipFilterMixin, LastPageMixin, FilterView):
     template_name = "assessment/assignment_list.html"
     filterset_class = AssignmentFilter
     context_object_name = "assignments"
