@@ -140,7 +140,7 @@ class TestSheets:
         sheet_lock(user=county_user, sheet=sheet_review(user=county_user, sheet=sheet))
         client = login(county_user)
         page = client.get(detail(sheet), {"adjust": people[1].pk}).content.decode()
-        assert "调整对象：赵强（白水镇枫树村）" in page
+        assert "调整对象：赵强（白水镇 枫树村）" in page
         data = {"action": "adjust", "cadre": people[1].pk, "amount": "64.52", "reason": "列入时间应为3月16日"}
         html = client.post(detail(sheet), data, follow=True).content.decode()
         assert "已为赵强添加调整+64.52元。" in html and "列入时间应为3月16日" in html
