@@ -4,6 +4,7 @@ from django.contrib.auth.mixins import UserPassesTestMixin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from .models import Role
 from .scoping import can_write
 
 
@@ -24,3 +25,14 @@ def write_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+class OwnTownshipFilterMixin:
+    """List pages with a 乡镇 filter: a township secretary has only their own township,
+    so the choice is not offered (the list is already scoped to it)."""
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        if self.request.user.role == Role.TOWNSHIP:
+            filterset.form.fields.pop("township", None)
+        return filterset

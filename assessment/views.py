@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
-from accounts.mixins import WriteRequiredMixin, write_required
+from accounts.mixins import OwnTownshipFilterMixin, WriteRequiredMixin, write_required
 from accounts.models import Role
 from accounts.scoping import can_manage_county, can_write, user_county_id
 from common.forms import BootstrapFormMixin, DateInput, add_service_errors
@@ -26,7 +26,7 @@ from .importing import ASSESSMENT_IMPORTER, assessment_sheet
 from .models import Assessment, AssessmentYear, Grade, Outcome, Submission
 
 
-class AssignmentListView(LastPageMixin, FilterView):
+class AssignmentListView(OwnTownshipFilterMixin, LastPageMixin, FilterView):
     template_name = "assessment/assignment_list.html"
     filterset_class = AssignmentFilter
     context_object_name = "assignments"
@@ -122,17 +122,22 @@ class YearListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
+        years = list(selectors.year_list(user=user))
         return {
             **super().get_context_data(**kwargs),
-            "years": selectors.year_list(user=user),
-            "form": kwargs.get("form") or self.new_year_form(),
+            "years": years,
+            "form": kwargs.get("form") or self.new_year_form({y.year for y in years}),
             "is_township": user.role == Role.TOWNSHIP,
         }
 
-    def new_year_form(self) -> YearForm | None:
+    def new_year_form(self, opened: set[int]) -> YearForm | None:
+        """The form offers the first year from this one that is not yet open."""
         if not can_manage_county(self.request.user):
             return None
-        return YearForm(initial={"year": timezone.localdate().year})
+        year = timezone.localdate().year
+        while year in opened:
+            year += 1
+        return YearForm(initial={"year": year})
 
     def post(self, request):
         if not can_manage_county(request.user):
@@ -180,9 +185,10 @@ def _grid_rows_from_post(post, rows, indicators) -> tuple[dict, dict]:
     return data, errors
 
 
-class GridView(WriteRequiredMixin, TemplateView):
+class GridView(TemplateView):
     """The township's grid: every reserve with scores, remarks, tallies, grade and outcome,
-    the evidence beside each; saved as a draft (all at once), then submitted."""
+    the evidence beside each; saved as a draft (all at once), then submitted. Leaders read
+    it (every input disabled) and may not post."""
 
     template_name = "assessment/grid.html"
 
@@ -204,6 +210,7 @@ class GridView(WriteRequiredMixin, TemplateView):
         indicators = list(self.year.indicators.all())
         rows = kwargs.get("rows") or selectors.grid_rows(year=self.year, township=self.township)
         submission = selectors.submission_for(year=self.year, township_id=self.township.pk)
+        writable = can_write(self.request.user)
         return {
             **context,
             "indicators": indicators,
@@ -211,13 +218,16 @@ class GridView(WriteRequiredMixin, TemplateView):
             "posted": kwargs.get("posted"),
             "row_errors": kwargs.get("row_errors", {}),
             "submission": submission,
-            "editable": submission is None or submission.editable,
+            "read_only": not writable,
+            "editable": writable and (submission is None or submission.editable),
             "quota": self.year.excellent_quota(len(rows)),
             "grades": Grade.choices,
             "outcomes": Outcome.choices,
         }
 
     def post(self, request, pk):
+        if not can_write(request.user):
+            raise PermissionDenied(_("您的角色只能查看。"))
         if self.township is None:
             raise PermissionDenied(_("请选择乡镇。"))
         rows = selectors.grid_rows(year=self.year, township=self.township)

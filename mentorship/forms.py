@@ -66,7 +66,7 @@ class PairingUpdateForm(BootstrapFormMixin, forms.ModelForm):
         widgets = {
             "started_on": DateInput(),
             "planned_end_on": DateInput(),
-            "goals": forms.Textarea(attrs={"rows": 3}),
+            "goals": forms.Textarea(attrs={"rows": 6}),  # the goals being corrected, shown whole
         }
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
-from accounts.mixins import WriteRequiredMixin, write_required
+from accounts.mixins import OwnTownshipFilterMixin, WriteRequiredMixin, write_required
 from accounts.scoping import can_manage_county, can_write, user_county_id
 from cadre.models import Gender, Status
 from cadre.search import SEARCH_LIMIT, cadre_label, cadres_matching, search_response, search_term
@@ -38,7 +38,7 @@ from .models import ActivityForm, MentorKind
 from .widgets import mentor_label
 
 
-class MentorListView(LastPageMixin, FilterView):
+class MentorListView(OwnTownshipFilterMixin, LastPageMixin, FilterView):
     """The mentor pool, filtered through the same FilterSet as the API."""
 
     template_name = "mentorship/mentor_list.html"
@@ -160,7 +160,7 @@ class MentorFormView(WriteRequiredMixin, ServiceFormMixin, FormView):
         return _("已保存导师 %(name)s。") % {"name": mentor.name}
 
 
-class PairingListView(LastPageMixin, FilterView):
+class PairingListView(OwnTownshipFilterMixin, LastPageMixin, FilterView):
     """Pairings with filters (township, village, mentor, name, state, overdue) and links to
     the reserve, the mentor and the pairing; whether each is overdue is computed in the
     database (selectors.with_overdue), so the page's cost does not grow with the county."""
@@ -377,6 +377,7 @@ class ComplianceView(TemplateView):
             "shown_rows": self.shown_rows,
             "township_id": township_id,
             "query_string": self.request.GET.urlencode(),
+            "can_write": can_write(user),
         }
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView
 from django_filters.views import FilterView
 
-from accounts.mixins import WriteRequiredMixin
+from accounts.mixins import OwnTownshipFilterMixin, WriteRequiredMixin
 from accounts.scoping import can_manage_county, can_write
 from cadre.selectors import cadre_list
 from common.forms import add_service_errors
@@ -124,7 +124,7 @@ ACTIONS = {
 }
 
 
-class SheetDetailView(LastPageMixin, FilterView):
+class SheetDetailView(OwnTownshipFilterMixin, LastPageMixin, FilterView):
     """A month's sheet: state and who/when, totals per township, the lines (50 a page, by
     township, village and name) and the adjustments; county staff review, lock, send back,
     recompute and add adjustments here."""

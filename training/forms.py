@@ -6,7 +6,7 @@ from cadre.models import Tier
 from common.forms import BootstrapFormMixin, DateInput
 from org.selectors import township_list
 
-from .models import Level, TrainingSession
+from .models import Kind, Level, TrainingSession
 
 
 class SessionForm(BootstrapFormMixin, forms.ModelForm):
@@ -25,7 +25,7 @@ class SessionForm(BootstrapFormMixin, forms.ModelForm):
             "date": DateInput(),
             "needs_deadline": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 2}),
-            "target_townships": forms.SelectMultiple(attrs={"size": 6}),
+            "target_townships": forms.CheckboxSelectMultiple,
         }
 
     def __init__(self, *args, user: User, **kwargs):
@@ -33,10 +33,13 @@ class SessionForm(BootstrapFormMixin, forms.ModelForm):
         townships = township_list(user=user)
         self.fields["organizer"].queryset = townships
         self.fields["target_townships"].queryset = townships
-        self.fields["target_tiers"].widget.attrs.pop("class", None)
+        for name in ("target_townships", "target_tiers"):  # ticked boxes, drawn by the template
+            self.fields[name].widget.attrs["class"] = "form-check-input"
         if user.role == Role.TOWNSHIP:
             self.fields["level"].choices = [(Level.TOWNSHIP, Level.TOWNSHIP.label)]
             self.fields["organizer"].empty_label = None
+            if not self.instance.pk:  # a township's own session is not the county's monthly one
+                self.fields["kind"].initial = Kind.OTHER
             self.fields["target_townships"].help_text = _("乡镇举办的培训面向本乡镇")
 
     def _get_validation_exclusions(self) -> set[str]:

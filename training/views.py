@@ -166,9 +166,12 @@ class AttendanceView(_SessionRowsView):
                 values = {"status": cadre.attendance_status or "", "score": _score_text(cadre.attendance_score),
                           "note": cadre.attendance_note or ""}  # fmt: skip
             rows.append({"cadre": cadre, **values, "errors": errors.get(key, []), "left": not cadre.is_active})
+        upcoming = self.session.date > timezone.localdate()  # no attendance before the day
         return {
             **context,
             "rows": rows,
+            "upcoming": upcoming,
+            "may_mark": context["can_write"] and not upcoming,
             "general_errors": self._other_errors(errors, rows),
             "counts": selectors.session_counts(session=self.session, user=self.request.user),
             "statuses": AttendanceStatus.choices,
@@ -215,9 +218,12 @@ class NeedsView(_SessionRowsView):
             else:
                 topics, details = cadre.need_topics or [], cadre.need_details or ""
             rows.append({"cadre": cadre, "topics": topics, "details": details, "errors": errors.get(key, [])})
+        upcoming = self.session.date > timezone.localdate()  # no attendance before the day
         return {
             **context,
             "rows": rows,
+            "upcoming": upcoming,
+            "may_mark": context["can_write"] and not upcoming,
             "general_errors": self._other_errors(errors, rows),
             "topics": Topic.choices,
             "summary": selectors.needs_summary(session=self.session, user=self.request.user),

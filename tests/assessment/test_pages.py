@@ -40,6 +40,16 @@ def test_the_county_opens_a_year_on_the_page(login, county_user, township_secret
     assert login(township_secretary).post(reverse("assessment:year-list"), data).status_code == 403
 
 
+def test_the_new_year_form_offers_the_first_year_not_yet_open(login, county_user, county):
+    from django.utils import timezone
+
+    this_year = timezone.localdate().year
+    for year in (this_year, this_year + 1):
+        year_open(user=county_user, county_id=county.pk, year=year, data={"deadline": dt.date(year, 12, 20)})
+    page = login(county_user).get(reverse("assessment:year-list")).content.decode()
+    assert f'name="year" value="{this_year + 2}"' in page
+
+
 def test_the_township_fills_its_grid_keeps_input_on_an_error_and_submits(
     login, township_secretary, county_user, year, village, cadre
 ):
@@ -75,9 +85,23 @@ def test_the_township_fills_its_grid_keeps_input_on_an_error_and_submits(
     )
 
 
-def test_leaders_only_read(login, leader, year, village):
-    assert login(leader).get(grid_url(year, village.township)).status_code == 403
-    assert login(leader).get(reverse("assessment:review", args=[year.pk])).status_code == 200
+def test_leaders_read_the_grid_with_every_input_disabled_and_may_not_post(login, leader, year, village, cadre):
+    client = login(leader)
+    page = client.get(grid_url(year, village.township)).content.decode()
+    assert "李明" in page and "您的角色只能查看填报结果，不能修改。" in page
+    assert "保存草稿" not in page and "从Excel填报" not in page
+    assert f'name="r{cadre.pk}-voters" inputmode="numeric" aria-label="李明 voters" value="" disabled' in page
+    assert client.post(grid_url(year, village.township), {**row(year, cadre), "save": "1"}).status_code == 403
+    assert not Assessment.objects.exists()
+    assert client.get(reverse("assessment:review", args=[year.pk])).status_code == 200
+
+
+def test_the_county_grid_without_a_township_offers_each_township(login, county_user, year, village, other_village):
+    page = login(county_user).get(reverse("assessment:grid", args=[year.pk])).content.decode()
+    assert "请选择要查看的乡镇" in page
+    for township in (village.township, other_village.township):
+        assert f'href="?township={township.pk}">{township.name}</a>' in page
+    assert f'href="{reverse("assessment:review", args=[year.pk])}">审定进度</a>' in page
 
 
 @pytest.mark.parametrize("n", [5, 40])

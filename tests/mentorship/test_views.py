@@ -102,6 +102,14 @@ class TestPages:
         pairing.refresh_from_db()
         assert pairing.ended_on == dt.date(2026, 3, 1)
 
+    def test_ending_a_pairing_is_folded_away_until_it_is_tried(self, login, county_user, pairing):
+        client = login(county_user)
+        page = client.get(pairing.get_absolute_url()).content.decode()
+        assert '<details class="card card-body">' in page and "添加帮带记录" in page
+        wrong = client.post(pairing.get_absolute_url(), {"end": "1", "ended_on": "2026-02-01", "end_reason": ""})
+        html = wrong.content.decode()
+        assert '<details class="card card-body" open>' in html and "请确认结束结对" not in html
+
     def test_a_second_pairing_is_refused_with_a_message(self, login, county_user, township, cadre, pairing):
         other = mentor(county_user, township, 5)
         response = login(county_user).post(reverse("mentorship:pairing-create"), {
@@ -122,6 +130,25 @@ class TestPages:
         rows = {r["township"].name: (r["active_pairings"], r["overdue"], r["without_mentor"])
                 for r in page.context["townships"]}  # fmt: skip
         assert rows == {"白水镇": (1, 1, 0), "龙山乡": (0, 0, 1)}
+
+    def test_the_compliance_page_offers_township_details_only_to_who_sees_several(
+        self, login, county_user, township_secretary, township, other_township
+    ):
+        url = reverse("mentorship:compliance")
+        own = login(township_secretary).get(url, {"township": township.pk}).content.decode()
+        assert "查看明细" not in own and "显示全部乡镇" not in own
+        page = login(county_user).get(url, {"township": township.pk}).content.decode()
+        assert "正在查看" in page and f'href="?township={other_township.pk}">查看明细' in page
+        assert f'href="?township={township.pk}"' not in page and "显示全部乡镇" in page
+
+    def test_the_compliance_page_offers_pairing_only_to_those_who_may_pair(
+        self, login, county_user, leader, other_cadre
+    ):
+        pair = f"{reverse('mentorship:pairing-create')}?cadre={other_cadre.pk}"
+        assert pair in login(county_user).get(reverse("mentorship:compliance")).content.decode()
+        page = login(leader).get(reverse("mentorship:compliance")).content.decode()
+        assert "王芳" in page and reverse("mentorship:pairing-create") not in page
+        assert login(leader).get(pair).status_code == 403
 
 
 class TestQueryCounts:

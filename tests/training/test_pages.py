@@ -41,6 +41,15 @@ def test_a_township_secretary_creates_only_its_own_township_level_session(login,
     assert TrainingSession.objects.get().organizer == township
 
 
+def test_the_session_form_offers_townships_and_tiers_as_ticked_boxes(login, county_user, township_secretary, township):
+    page = login(county_user).get(reverse("training:session-create")).content.decode()
+    assert f'type="checkbox" name="target_townships" value="{township.pk}" class="form-check-input"' in page
+    assert 'type="checkbox" name="target_tiers" value="village" class="form-check-input"' in page
+    assert "Ctrl" not in page and 'option value="county_monthly" selected' in page
+    own = login(township_secretary).get(reverse("training:session-create")).content.decode()
+    assert 'option value="other" selected' in own  # not the county's monthly session
+
+
 def test_the_township_takes_attendance_for_its_own_reserves(login, township_secretary, session, cadre, other_cadre):
     client = login(township_secretary)
     page = client.get(session.get_absolute_url()).content.decode()
@@ -94,6 +103,10 @@ def test_leaders_read_without_a_form(login, leader, session, cadre):
     page = client.get(session.get_absolute_url()).content.decode()
     assert "李明" in page and "保存本页考勤" not in page
     assert client.post(session.get_absolute_url(), {"cadre": [cadre.pk]}).status_code == 403
+    coming = TrainingSessionFactory(county=session.county, created_by=session.created_by, title="下月培训",
+                                    date=dt.date.today() + dt.timedelta(days=20))  # fmt: skip
+    page = client.get(coming.get_absolute_url()).content.decode()
+    assert "培训尚未举行" in page and "现在可以先填报" not in page  # a leader enters no needs
 
 
 def test_the_attendance_page_filters_by_village_and_paginates(login, county_user, session, township, village, cadre):
@@ -162,6 +175,22 @@ def test_a_session_still_to_come_says_so_instead_of_zero_attendance(login, count
                            date=dt.date.today() + dt.timedelta(days=20))  # fmt: skip
     html = login(county_user).get(reverse("training:session-list")).content.decode()
     assert html.count(">尚未举行</td>") == 1  # the past session shows its counts
+    assert html.count(">考勤</a>") == 1  # no attendance to take before the day
+
+
+def test_a_session_still_to_come_offers_no_attendance_form(login, township_secretary, county, county_user, cadre):
+    coming = TrainingSessionFactory(county=county, created_by=county_user, title="下月培训",
+                                    date=dt.date.today() + dt.timedelta(days=20))  # fmt: skip
+    html = login(township_secretary).get(coming.get_absolute_url()).content.decode()
+    assert "李明" in html and "培训尚未举行" in html and "举行当天起可以登记考勤" in html
+    assert "本页全部出勤" not in html and "保存本页考勤" not in html
+    assert f'name="status-{cadre.pk}"' in html and 'value="present" disabled' in html
+    assert "0.0%" not in html and "现在可以先填报" in html
+
+
+def test_the_needs_summary_says_when_nothing_is_asked_yet(login, county_user, session, cadre):
+    html = login(county_user).get(reverse("training:needs", args=[session.pk])).content.decode()
+    assert "暂无具体需求。" in html and "已填报 / 应填报（人）" in html and "0 / 1" in html
 
 
 def test_the_admin_shows_need_topics_in_chinese(client, county_user, session, cadre):
