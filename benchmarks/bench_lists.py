@@ -9,7 +9,8 @@ Each size runs on its own PostgreSQL database, ``<BENCH_DATABASE_URL>_<N>`` (def
 ``postgres://postgres:postgres@127.0.0.1:5432/reserve_cadre_bench_lists_<N>``), created
 when missing, migrated, holding what ``python manage.py generate_province --reserves N
 --counties 1`` writes (run once, in a child process, when the database has no generated
-county yet; its time is printed). The generated county has about one active pairing for
+county yet; its time is printed), then ``ANALYZE``d (not timed; ``--no-analyze`` leaves the
+planner without statistics where autovacuum is off). The generated county has about one active pairing for
 three in four reserves in the pool, most of them overdue on some required form, and the
 rest of the pool without a mentor; nothing is adjusted.
 
@@ -90,7 +91,7 @@ def peak_rss_mib() -> float:
 # --- the database (the parent, once per size) ---------------------------------------------
 
 
-def prepare(reserves: int) -> dict:
+def prepare(reserves: int, *, analyze: bool) -> dict:
     """Migrate, generate the county when missing; count what the lists should hold."""
     from django.conf import settings
     from django.core.management import call_command
@@ -116,6 +117,16 @@ def prepare(reserves: int) -> dict:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
         subprocess.run(command, check=True, cwd=ROOT, env=env)
         generated_seconds = time.perf_counter() - started
+    analyzed_seconds = None
+    if analyze:
+        # The generator writes with COPY in one transaction; with autovacuum off (as on the
+        # machine of the results below) PostgreSQL would plan every query without statistics.
+        from django.db import connection
+
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        analyzed_seconds = time.perf_counter() - started
     county = County.objects.get(name=name)
     user = User.objects.filter(county=county, role="county").order_by("pk").first()
     today = timezone.localdate()
@@ -125,6 +136,7 @@ def prepare(reserves: int) -> dict:
         "county": county.name,
         "user": user.username,
         "generated_seconds": generated_seconds,
+        "analyzed_seconds": analyzed_seconds,
         "reserves": Cadre.objects.filter(village__township__county=county).count(),
         "villages": Village.objects.filter(township__county=county).count(),
         "mentors": Mentor.objects.filter(township__county=county).count(),
@@ -221,6 +233,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="timed requests per scenario (after one untimed)")
     parser.add_argument("--only", choices=SCENARIOS, action="append", help="measure only these")
     parser.add_argument("--skip-plain", action="store_true")
+    parser.add_argument(
+        "--no-analyze", action="store_true", help="do not ANALYZE the database before measuring (see the README)"
+    )
     # The child's arguments.
     parser.add_argument("--scenario", help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
@@ -235,7 +250,8 @@ def main() -> None:
     infos, results = {}, {}
     for reserves in args.reserves:
         # Each size has its own database: prepare it in a child (Django connects once per process).
-        command = [sys.executable, str(Path(__file__).resolve()), "--prepare", str(reserves)]
+        analyze = "no-analyze" if args.no_analyze else "analyze"
+        command = [sys.executable, str(Path(__file__).resolve()), "--prepare", str(reserves), analyze]
         proc = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
         if proc.returncode:
             sys.exit(f"Preparing {reserves:,} failed:\n{proc.stdout}\n{proc.stderr[-3000:]}")
@@ -252,6 +268,8 @@ def main() -> None:
         )
         if info["generated_seconds"]:
             print(f"Generated in {info['generated_seconds']:.1f} s (whole command).")
+        if info["analyzed_seconds"] is not None:
+            print(f"ANALYZE (not timed with the scenarios): {info['analyzed_seconds']:.1f} s.")
         for scenario in scenarios:
             outcome = spawn(scenario, reserves, info, args.repeat)
             outcome["load"] = os.getloadavg()[0]
@@ -319,15 +337,15 @@ def print_summary(scenarios: list[str], infos: dict, results: dict) -> None:
             )
 
 
-def prepare_main(reserves: int) -> None:
+def prepare_main(reserves: int, analyze: bool) -> None:
     setup_django(reserves)
-    info = prepare(reserves)
+    info = prepare(reserves, analyze=analyze)
     info["postgres"] = postgres_version()
     print("INFO " + json.dumps(info, default=str), flush=True)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--prepare":
-        prepare_main(int(sys.argv[2]))
+    if len(sys.argv) == 4 and sys.argv[1] == "--prepare":
+        prepare_main(int(sys.argv[2]), sys.argv[3] == "analyze")
     else:
         main()
