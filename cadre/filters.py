@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from common.filters import StableOrderingFilter
 from common.forms import FilterForm
 from common.idcard import years_before
+from common.widgets import RemoteSelect
 from org.selectors import township_list, village_list
 
 from .models import Cadre, Education, PoliticalStatus, Source, Status, Tier
@@ -41,7 +42,11 @@ class CadreFilter(django_filters.FilterSet):
     township = django_filters.ModelChoiceFilter(
         label=_("乡镇(街道)"), field_name="village__township", queryset=None, empty_label=_("全部乡镇")
     )
-    village = django_filters.ModelChoiceFilter(label=_("村(社区)"), queryset=None, empty_label=_("全部村"))
+    # Searched on the server (RemoteSelect): the page renders only the chosen village, not
+    # the thousands of a city or province deployment.
+    village = django_filters.ModelChoiceFilter(
+        label=_("村(社区)"), queryset=None, empty_label=_("全部村"), widget=RemoteSelect("cadre:search-villages")
+    )
     tier = django_filters.ChoiceFilter(label=_("层级"), choices=Tier.choices, empty_label=_("全部层级"))
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Status.choices, empty_label=_("全部状态"))
     political_status = django_filters.ChoiceFilter(

@@ -1,9 +1,10 @@
 """Reads for the village's two-committee section (see org_views)."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
@@ -82,17 +83,18 @@ def township_overview(*, user: User) -> QuerySet[Township]:
     )
 
 
-def township_overview_totals(*, townships: QuerySet[Township]) -> dict[str, int]:
-    """The totals row of the organization overview, summed by the database over the rows
-    of ``township_overview`` (one query)."""
-    totals = townships.order_by().aggregate(
-        townships=Count("pk"),
-        villages=Sum("village_count"),
-        reserves=Sum("reserve_count"),
-        seated=Sum("seated_count"),
-        vacant_seats=Sum("vacant_seat_count"),
-    )
-    return {key: value or 0 for key, value in totals.items()}
+def township_overview_totals(*, townships: Iterable[Township]) -> dict[str, int]:
+    """The totals row of the organization overview, summed over the rows of
+    ``township_overview`` already read (the page lists them all: summing them again in
+    the database would count everything twice)."""
+    rows = list(townships)
+    return {
+        "townships": len(rows),
+        "villages": sum(t.village_count for t in rows),
+        "reserves": sum(t.reserve_count for t in rows),
+        "seated": sum(t.seated_count for t in rows),
+        "vacant_seats": sum(t.vacant_seat_count for t in rows),
+    }
 
 
 def township_villages(*, township: Township) -> QuerySet[Village]:

@@ -35,7 +35,7 @@ class OrgOverviewView(TemplateView):
     template_name = "org/overview.html"
 
     def get_context_data(self, **kwargs):
-        townships = township_overview(user=self.request.user)
+        townships = list(township_overview(user=self.request.user))
         return {
             **super().get_context_data(**kwargs),
             "townships": townships,
@@ -77,7 +77,7 @@ def org_export(request):
     """The overview as a workbook: the townships with a totals row, and every village in
     scope with its counts and whether it has fewer reserves than the county's minimum."""
     user = request.user
-    townships = township_overview(user=user)
+    townships = list(township_overview(user=user))
     totals = township_overview_totals(townships=townships)
     export = Export(user=user)
     export.sheet(

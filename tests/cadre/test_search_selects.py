@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from assessment.models import Assignment
 from cadre.models import Status
-from tests.factories import CadreFactory, VillageFactory, builtin_kind
+from tests.factories import CadreFactory, VillageFactory, builtin_kind, make_id_number
 from tests.queries import REQUEST_TRANSACTION
 
 pytestmark = pytest.mark.django_db
@@ -124,3 +124,16 @@ class TestSearchEndpoints:
         with django_assert_num_queries(3 + REQUEST_TRANSACTION):
             response = client.get(reverse(name), {"q": "陈" if name.endswith("cadres") else "大村"})
         assert len(response.json()["results"]) == 20
+
+
+def test_the_roster_filter_renders_only_the_chosen_village(login, county_user, township, village):
+    """The roster's village filter searches on the server: with 40 villages in the county
+    the page holds the chosen one only (and 全部村), and still filters by it."""
+    villages = [VillageFactory(township=township, name=f"第{i}村") for i in range(40)]
+    CadreFactory(village=villages[3], name="赵强", id_number=make_id_number(seq=303))
+    client = login(county_user)
+    page = client.get(reverse("cadre:list")).content.decode()
+    assert 'data-search-url="/cadres/search/villages/"' in page and "第39村" not in page
+    page = client.get(reverse("cadre:list"), {"village": villages[3].pk}).content.decode()
+    assert f'<option value="{villages[3].pk}" selected>第3村</option>' in page and "第4村" not in page
+    assert "赵强" in page

@@ -78,8 +78,8 @@ def test_the_exports_cost_the_same_whatever_the_county(login, county, county_use
     for i in range(n):
         CadreFactory(village=VillageFactory(township=township), id_number=make_id_number(seq=600 + i))
     client = login(county_user)
-    # session, user, townships with their counts, the totals, the villages with theirs
-    with django_assert_num_queries(5 + REQUEST_TRANSACTION):
+    # session, user, townships with their counts (totals summed from them), the villages with theirs
+    with django_assert_num_queries(4 + REQUEST_TRANSACTION):
         book = read_workbook(client.get(reverse("org:export")))
     assert len(book["村(社区)"]) == 1 + n
     # session, user, the township, its villages with their counts
