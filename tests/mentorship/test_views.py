@@ -224,3 +224,14 @@ class TestReadsNeverWrite:
         # Django's session middleware may refresh the session row; nothing else is written.
         assert [sql for sql in writes if "django_session" not in sql] == []
         assert not CountyPolicy.objects.exists()
+
+
+def test_a_reserve_who_left_is_not_flagged_as_lacking_a_mentor(login, county_user, cadre):
+    from cadre.models import Status
+
+    type(cadre).objects.filter(pk=cadre.pk).update(
+        status=Status.LEFT, left_on=dt.date(2026, 3, 1), left_reason="外出务工"
+    )
+    page = login(county_user).get(cadre.get_absolute_url()).content.decode()
+    assert "无在帮导师（已退出后备队伍）" in page
+    assert "尚未结对导师" not in page and "结对导师</a>" not in page
