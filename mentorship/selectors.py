@@ -48,10 +48,19 @@ def mentor_capacity(mentor: Mentor, *, county_limit: int | None = None) -> int:
 
 
 def mentor_list(*, user: User) -> QuerySet[Mentor]:
+    """Mentors in scope with ``active_count`` (在帮人数). The count is a subquery per row,
+    so a page of 30 counts 30 mentors' pairings, not every mentor's before the cut."""
+    active = (
+        Pairing.objects.filter(mentor=OuterRef("pk"), ended_on__isnull=True)
+        .order_by()
+        .values("mentor")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         Mentor.objects.visible_to(user)
         .select_related("township", "township__county")
-        .annotate(active_count=Count("pairings", filter=Q(pairings__ended_on__isnull=True)))
+        .annotate(active_count=Coalesce(Subquery(active), 0))
         .order_by(*pinyin_ordering("township__name", "name", "pk"))
     )
 
