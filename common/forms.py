@@ -31,6 +31,7 @@ class BootstrapFormMixin:
     errors names the file fields whose file must be chosen again (``files_to_choose_again``)."""
 
     size = ""  # "sm" for compact forms such as list filters
+    wide_fields: tuple[str, ...] = ()  # fields includes/form_fields.html gives a whole row
     file_not_kept = FILE_NOT_KEPT
 
     @property
@@ -50,7 +51,7 @@ class BootstrapFormMixin:
         for field in self.fields.values():
             chinese_placeholder(field)
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select):
                 css = "form-select"

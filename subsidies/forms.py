@@ -31,6 +31,7 @@ class CountyChoiceMixin:
 
 
 class PolicyForm(CountyChoiceMixin, BootstrapFormMixin, forms.ModelForm):
+    wide_fields = ("notes",)
     eligible_tiers = forms.MultipleChoiceField(
         label=_("享受补贴的层级"), choices=Tier.choices, required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_("不选为全部层级"),
@@ -52,8 +53,6 @@ class PolicyForm(CountyChoiceMixin, BootstrapFormMixin, forms.ModelForm):
         if self.instance.pk is None:
             self.add_county_field(user)
         self.fields["bonus_month"].help_text = SubsidyPolicy._meta.get_field("bonus_month").help_text
-        for name in ("eligible_tiers", "eligible_statuses"):
-            self.fields[name].widget.attrs["class"] = "form-check-input"
 
 
 class MonthField(forms.DateField):

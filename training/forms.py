@@ -12,6 +12,8 @@ from .models import Kind, Level, TrainingSession
 class SessionForm(BootstrapFormMixin, forms.ModelForm):
     """A session's form; the choices of townships are the user's (a township secretary's own)."""
 
+    wide_fields = ("target_townships", "notes")
+
     target_tiers = forms.MultipleChoiceField(
         label=_("参训层级"), choices=Tier.choices, required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_("不选为全部层级"),
@@ -33,8 +35,6 @@ class SessionForm(BootstrapFormMixin, forms.ModelForm):
         townships = township_list(user=user)
         self.fields["organizer"].queryset = townships
         self.fields["target_townships"].queryset = townships
-        for name in ("target_townships", "target_tiers"):  # ticked boxes, drawn by the template
-            self.fields[name].widget.attrs["class"] = "form-check-input"
         if user.role == Role.TOWNSHIP:
             self.fields["level"].choices = [(Level.TOWNSHIP, Level.TOWNSHIP.label)]
             self.fields["organizer"].empty_label = None
